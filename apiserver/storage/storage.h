@@ -7,8 +7,10 @@
 // revision order with no gaps and no duplicates. Compact(r) forgets history at
 // and below r: reads and watches that need it then fail with Gone.
 //
-// Values are opaque bytes (typing lives above storage). Keys are byte strings;
-// List(prefix) returns keys in ascending byte order.
+// Values are opaque bytes (typing lives above storage). Keys are non-empty byte
+// strings; List(prefix) returns keys in ascending byte order. A prefix is a
+// plain byte prefix: List("/pods/a") also returns "/pods/ab"; callers end
+// directory prefixes with '/' ("/pods/a/").
 //
 // Thread-safety: every method may be called from any thread concurrently.
 // Errors (as Status codes):
@@ -18,7 +20,13 @@
 //   Gone           List at, or Watch after, a revision below CompactedRevision()
 //   BadRequest     List at a revision above the current one; an empty key
 //   Unavailable    the store is closed or a write could not be made durable
-//                  (the write is then not applied: a failed write changes nothing)
+//                  (the write is then rolled back: a failed write changes nothing
+//                  that a later read, watch or clean reopen can see. SQLite only:
+//                  if the process is killed right after an fsync failed, before
+//                  any further commit, recovery may still find that write — the
+//                  disk may have kept it; treat Unavailable as "not applied now,
+//                  outcome after a crash unknown", as with etcd timeouts.)
+// A precondition failure (AlreadyExists, NotFound, Conflict) consumes no revision.
 // A write is acknowledged (returns OK) only once it is durable for the backend's
 // durability promise (SQLite: committed and fsync'd).
 #pragma once
@@ -64,18 +72,23 @@ struct Event {
   bool operator==(const Event&) const = default;
 };
 
-// A stream of events for one prefix. Next blocks until an event arrives, the
-// timeout passes (returns nullopt with ok status), or the stream ends. A stream
-// ends with Gone when the watcher fell too far behind (its buffer overflowed) or
-// Unavailable when the store closed; Status() tells which.
+// A stream of events for one prefix, in revision order. Next blocks until an
+// event arrives, the timeout passes, or the stream ends. A stream ends with
+// Gone when the watcher fell too far behind (more unconsumed live events than
+// its buffer holds; the consumer relists), or Unavailable when the store
+// closed or Stop() was called; status() tells which. Events committed before a
+// close are still delivered; after Gone or Stop nothing more is.
+// A Watcher may be used from one consumer thread at a time (Stop from any
+// thread) and may outlive its store.
 class Watcher {
  public:
-  virtual ~Watcher() = default;
-  // Returns every event ready now (at least one) or an empty vector on timeout/end.
+  virtual ~Watcher() = default;  // stops the stream
+  // Returns the events ready now (at least one, at most a bounded batch of
+  // 1000), or an empty vector on timeout or once the stream has ended.
   virtual std::vector<Event> Next(std::chrono::milliseconds timeout) = 0;
   // OK while the stream is live.
   virtual Status status() const = 0;
-  // Ends the stream; Next returns at once. Idempotent.
+  // Ends the stream; a blocked Next returns at once. Idempotent.
   virtual void Stop() = 0;
 };
 
@@ -96,12 +109,18 @@ class Storage {
   // Returns the deleted key/value with mod_revision = the delete's revision.
   virtual Result<KeyValue> Delete(const std::string& key, int64_t expected_revision) = 0;
 
-  // Events for keys under prefix with revision > after_revision. after_revision = 0
-  // means "from now" (no replay). Gone if after_revision < CompactedRevision().
-  virtual Result<std::unique_ptr<Watcher>> Watch(const std::string& prefix, int64_t after_revision) = 0;
+  // Events for keys under prefix with revision > after_revision: history first,
+  // then live events, with no gap and no duplicate. after_revision = 0 means
+  // "from now" (no replay); an after_revision above the current revision waits
+  // for later events. Gone if after_revision < CompactedRevision(); BadRequest
+  // if negative.
+  virtual Result<std::unique_ptr<Watcher>> Watch(const std::string& prefix,
+                                                 int64_t after_revision) = 0;
 
-  // Forgets history at and below revision (the latest value of each live key is
-  // kept). BadRequest if revision > CurrentRevision().
+  // Forgets history below revision: afterwards List works at revision and
+  // later, Watch after revision and later. The state at every revision >= the
+  // compacted one is kept. A revision at or below CompactedRevision() is a
+  // no-op (OK). BadRequest if revision > CurrentRevision().
   virtual Status Compact(int64_t revision) = 0;
   virtual int64_t CurrentRevision() = 0;
   virtual int64_t CompactedRevision() = 0;
