@@ -18,7 +18,7 @@ test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
 up: build
-	@scripts/up.sh $(BUILD)
+	@scripts/up.sh $(BUILD) $(ARGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libsqlite3-dev sqlite3
   nlohmann-json3-dev libyaml-cpp-dev
-  libcpp-httplib-dev libssl-dev
+  libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
   catch2
 )
 

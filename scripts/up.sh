@@ -3,4 +3,4 @@
 # Usage: scripts/up.sh BUILD_DIR
 set -euo pipefail
 build=${1:-build}
-exec "$build/bin/skiff" up
+exec "$build/bin/skiff" up "${@:2}"

@@ -1,0 +1,130 @@
+#include "apiserver/http_server.h"
+
+#include <httplib.h>
+
+#include <chrono>
+
+#include "apiserver/discovery.h"
+#include "apiserver/http_util.h"
+
+namespace skiff::apiserver {
+
+using nlohmann::json;
+
+ApiServer::ApiServer(ObjectStore& objects, ServerOptions options)
+    : options_(std::move(options)), resources_(objects, stopping_) {}
+
+ApiServer::~ApiServer() { Stop(); }
+
+Status ApiServer::CreateListener() {
+  if (options_.cert_file.empty()) {
+    http_ = std::make_unique<httplib::Server>();
+    return Status::Ok();
+  }
+  std::string error;
+  auto setup = [this, &error](SSL_CTX& ctx) {
+    SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+    if (SSL_CTX_use_certificate_chain_file(&ctx, options_.cert_file.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(&ctx, options_.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+      error = "load serving certificate " + options_.cert_file;
+      return false;
+    }
+    if (!options_.client_ca_file.empty()) {
+      if (SSL_CTX_load_verify_locations(&ctx, options_.client_ca_file.c_str(), nullptr) != 1) {
+        error = "load client CA " + options_.client_ca_file;
+        return false;
+      }
+      // Ask for a client certificate but do not require one: tokens are credentials too.
+      SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, nullptr);
+      STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(options_.client_ca_file.c_str());
+      if (names) SSL_CTX_set_client_CA_list(&ctx, names);
+    }
+    return true;
+  };
+  auto server = std::make_unique<httplib::SSLServer>(setup);
+  if (!server->is_valid()) return Status::Unavailable(error.empty() ? "TLS setup failed" : error);
+  http_ = std::move(server);
+  return Status::Ok();
+}
+
+Status ApiServer::Start() {
+  SKIFF_RETURN_IF_ERROR(CreateListener());
+  InstallRoutes();
+  size_t threads = options_.threads;
+  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http_->set_tcp_nodelay(true);
+  http_->set_payload_max_length(options_.max_body_bytes);
+  if (options_.port == 0) {
+    port_ = http_->bind_to_any_port(options_.host);
+    if (port_ < 0) return Status::Unavailable("cannot listen on " + options_.host);
+  } else {
+    if (!http_->bind_to_port(options_.host, options_.port)) {
+      return Status::Unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
+    }
+    port_ = options_.port;
+  }
+  return Status::Ok();
+}
+
+void ApiServer::Serve() { http_->listen_after_bind(); }
+
+void ApiServer::Stop() {
+  stopping_ = true;
+  if (http_) http_->stop();
+}
+
+void ApiServer::InstallRoutes() {
+  http_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (!options_.authenticator || req.path == "/healthz" || req.path == "/livez" || req.path == "/readyz" ||
+        req.path == "/version") {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    Result<UserInfo> user = options_.authenticator->Authenticate(req.get_header_value("Authorization"), req.ssl);
+    if (user.ok()) return httplib::Server::HandlerResponse::Unhandled;
+    SendStatus(res, user.status());
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  auto ok_text = [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); };
+  http_->Get("/healthz", ok_text);
+  http_->Get("/livez", ok_text);
+  http_->Get("/readyz", ok_text);
+  http_->Get("/version", [](const httplib::Request&, httplib::Response& res) {
+    SendJson(res, 200,
+             {{"major", "1"}, {"minor", "32"}, {"gitVersion", "v1.32.0-skiff"}, {"gitCommit", ""},
+              {"gitTreeState", "clean"}, {"buildDate", ""}, {"goVersion", ""}, {"compiler", "gcc"},
+              {"platform", "linux/amd64"}});
+  });
+
+  auto discovery_root = [](bool core) {
+    return [core](const httplib::Request& req, httplib::Response& res) {
+      std::string version = AggregatedDiscoveryVersion(req.get_header_value("Accept"));
+      if (version.empty()) return SendJson(res, 200, core ? LegacyApiVersions() : LegacyApiGroupList());
+      res.status = 200;
+      res.set_content(AggregatedDiscovery(core, version).dump(), AggregatedContentType(version).c_str());
+    };
+  };
+  http_->Get("/api", discovery_root(true));
+  http_->Get("/apis", discovery_root(false));
+  auto send_or_404 = [](httplib::Response& res, const json& doc) {
+    if (doc.is_null()) return SendStatus(res, ResourceNotFound());
+    SendJson(res, 200, doc);
+  };
+  http_->Get(R"(/api/(v1)/?)", [send_or_404](const httplib::Request& req, httplib::Response& res) {
+    send_or_404(res, LegacyResourceList("", req.matches[1].str()));
+  });
+  http_->Get(R"(/apis/([^/]+)/([^/]+)/?)", [send_or_404](const httplib::Request& req, httplib::Response& res) {
+    send_or_404(res, LegacyResourceList(req.matches[1].str(), req.matches[2].str()));
+  });
+  http_->Get(R"(/apis/([^/]+)/?)", [send_or_404](const httplib::Request& req, httplib::Response& res) {
+    send_or_404(res, LegacyApiGroup(req.matches[1].str()));
+  });
+
+  auto handle = [this](const httplib::Request& req, httplib::Response& res) { resources_.Handle(req, res); };
+  http_->Get(R"(/apis?/.*)", handle);
+  http_->Post(R"(/apis?/.*)", handle);
+  http_->Put(R"(/apis?/.*)", handle);
+  http_->Delete(R"(/apis?/.*)", handle);
+  http_->Patch(R"(/apis?/.*)", handle);
+}
+
+}  // namespace skiff::apiserver

@@ -1,0 +1,379 @@
+#include "apiserver/resource_handlers.h"
+
+#include <chrono>
+
+#include "api/decode.h"
+#include "api/yaml.h"
+#include "api/fields/field_selector.h"
+#include "api/labels/label_selector.h"
+#include "apiserver/http_util.h"
+#include "apiserver/printers/table.h"
+
+namespace skiff::apiserver {
+namespace {
+
+using nlohmann::json;
+
+constexpr auto kWatchPoll = std::chrono::milliseconds(500);
+constexpr int64_t kDefaultWatchTimeoutSeconds = 1800;
+
+Result<WriteOptions> WriteOptionsOf(const httplib::Request& req) {
+  WriteOptions opts;
+  std::string v = req.get_param_value("fieldValidation");
+  if (v.empty() || v == "Warn") {
+    opts.field_validation = api::FieldValidation::kWarn;
+  } else if (v == "Strict") {
+    opts.field_validation = api::FieldValidation::kStrict;
+  } else if (v == "Ignore") {
+    opts.field_validation = api::FieldValidation::kIgnore;
+  } else {
+    return Status::BadRequest("fieldValidation must be one of Ignore, Warn, Strict; got \"" + v + "\"");
+  }
+  std::string dry_run = req.get_param_value("dryRun");
+  if (!dry_run.empty() && dry_run != "All") {
+    return Status::BadRequest("dryRun: Unsupported value: \"" + dry_run + "\": supported values: \"All\"");
+  }
+  opts.dry_run = dry_run == "All";
+  return opts;
+}
+
+Result<json> BodyJson(const httplib::Request& req) {
+  std::string type = req.get_header_value("Content-Type");
+  std::string media = type.substr(0, type.find(';'));
+  if (!media.empty() && media != "application/json" && media != "application/yaml" && media != "*/*") {
+    return Status(Code::kUnsupportedMediaType,
+                  "the body of the request was in an unknown format - accepted media types include: "
+                  "application/json, application/yaml");
+  }
+  return api::ParseJson(req.body);
+}
+
+Result<PatchType> PatchTypeOf(const httplib::Request& req) {
+  std::string type = req.get_header_value("Content-Type");
+  std::string media = type.substr(0, type.find(';'));
+  if (media == "application/merge-patch+json") return PatchType::kMerge;
+  if (media == "application/json-patch+json") return PatchType::kJson;
+  if (media == "application/strategic-merge-patch+json") return PatchType::kStrategic;
+  if (media == "application/apply-patch+yaml") {
+    if (req.get_param_value("fieldManager").empty()) {
+      return Status::Invalid("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
+                             {{"fieldManager", "FieldValueRequired", "Required value: is required for apply patch"}});
+    }
+    return PatchType::kApply;
+  }
+  return Status(Code::kUnsupportedMediaType, "the body of the request was in an unknown format - accepted media types include: "
+                "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
+                "application/strategic-merge-patch+json");
+}
+
+// A patch body: JSON, or YAML for apply patches.
+Result<json> PatchBody(const httplib::Request& req, PatchType type) {
+  Result<json> parsed = api::ParseJson(req.body);
+  if (parsed.ok() || type != PatchType::kApply) return parsed;
+  Result<std::vector<api::YamlDocument>> docs = api::ParseYamlDocuments(req.body, "body");
+  if (!docs.ok()) return docs.status();
+  if (docs->size() != 1) return Status::BadRequest("an apply patch must hold exactly one object");
+  return std::move((*docs)[0].object);
+}
+
+Result<ListQuery> ListQueryOf(const httplib::Request& req) {
+  Result<int64_t> limit = IntParam(req, "limit", 0);
+  if (!limit.ok()) return limit.status();
+  return ListQuery{req.get_param_value("labelSelector"), req.get_param_value("fieldSelector"), *limit,
+                   req.get_param_value("continue")};
+}
+
+const char* EventTypeName(storage::EventType t) {
+  switch (t) {
+    case storage::EventType::kCreated: return "ADDED";
+    case storage::EventType::kUpdated: return "MODIFIED";
+    case storage::EventType::kDeleted: return "DELETED";
+  }
+  return "MODIFIED";
+}
+
+DeleteOptions DeleteOptionsOf(const httplib::Request& req) {
+  DeleteOptions opts;
+  if (req.body.empty()) return opts;
+  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object() || !body.contains("preconditions") || !body["preconditions"].is_object()) return opts;
+  const json& pre = body["preconditions"];
+  if (pre.contains("uid") && pre["uid"].is_string()) opts.precondition_uid = pre["uid"].get<std::string>();
+  if (pre.contains("resourceVersion") && pre["resourceVersion"].is_string()) {
+    opts.precondition_resource_version = pre["resourceVersion"].get<std::string>();
+  }
+  return opts;
+}
+
+constexpr const char* kTableContentType = "application/json;as=Table;v=v1;g=meta.k8s.io";
+constexpr auto kBookmarkInterval = std::chrono::seconds(30);
+
+bool WantsTable(const httplib::Request& req) {
+  return req.get_header_value("Accept").find("as=Table") != std::string::npos;
+}
+
+Result<TableOptions> TableOptionsOf(const httplib::Request& req) {
+  TableOptions opts;
+  opts.wide = true;  // kubectl hides priority-1 columns itself unless -o wide
+  opts.include_object = IncludeObject::kMetadata;
+  if (req.has_param("includeObject")) {
+    Result<IncludeObject> include = ParseIncludeObject(req.get_param_value("includeObject"));
+    if (!include.ok()) return include.status();
+    opts.include_object = *include;
+  }
+  return opts;
+}
+
+// Sends obj (or a list) as JSON, or as a Table when the client asked for one.
+void SendObjects(httplib::Response& res, const httplib::Request& req, const api::KindInfo& kind, const json& body,
+                 const Clock& clock, const RequestInfo& info) {
+  if (!WantsTable(req)) return SendJson(res, 200, body);
+  Result<TableOptions> opts = TableOptionsOf(req);
+  if (!opts.ok()) return SendStatus(res, opts.status(), info);
+  bool is_list = body.contains("items");
+  std::vector<json> objects = is_list ? body["items"].get<std::vector<json>>() : std::vector<json>{body};
+  const json& meta = body["metadata"];
+  json table = ToTable(kind, objects, *opts, clock, meta.value("resourceVersion", ""),
+                       is_list ? meta.value("continue", "") : "");
+  res.status = 200;
+  res.set_content(table.dump(), kTableContentType);
+}
+
+std::string EventLine(const char* type, json object) {
+  return json{{"type", type}, {"object", std::move(object)}}.dump() + "\n";
+}
+
+}  // namespace
+
+void ResourceHandlers::Handle(const httplib::Request& req, httplib::Response& res) const {
+  std::string watch = req.get_param_value("watch");
+  RequestInfo info = ParseRequestInfo(req.method, req.path, watch == "true" || watch == "1");
+  const api::KindInfo* kind = info.is_resource ? api::FindResource(info.group, info.resource) : nullptr;
+  if (!kind || kind->version != info.version || (!kind->namespaced && !info.namespace_.empty())) {
+    return SendStatus(res, ResourceNotFound(), info);
+  }
+  if (!info.subresource.empty()) return Subresource(*kind, info, req, res);
+  if (info.verb == "get") return Get(*kind, info, req, res);
+  if (info.verb == "list") return List(*kind, info, req, res);
+  if (info.verb == "watch") return Watch(*kind, info, req, res);
+  if (info.verb == "create" || info.verb == "update") return Write(*kind, info, req, res);
+  if (info.verb == "patch") return Patch(*kind, info, req, res);
+  if (info.verb == "delete") return Delete(*kind, info, req, res);
+  if (info.verb == "deletecollection") return DeleteCollection(*kind, info, req, res);
+  SendStatus(res, Status(Code::kMethodNotAllowed, "the server does not allow this method on the requested resource"),
+             info);
+}
+
+void ResourceHandlers::Get(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
+                           httplib::Response& res) const {
+  Result<json> obj = objects_.Get(kind, info.namespace_, info.name);
+  obj.ok() ? SendObjects(res, req, kind, *obj, objects_.clock(), info) : SendStatus(res, obj.status(), info);
+}
+
+void ResourceHandlers::List(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
+                            httplib::Response& res) const {
+  Result<ListQuery> q = ListQueryOf(req);
+  if (!q.ok()) return SendStatus(res, q.status(), info);
+  Result<json> list = objects_.List(kind, info.namespace_, *q);
+  list.ok() ? SendObjects(res, req, kind, *list, objects_.clock(), info) : SendStatus(res, list.status(), info);
+}
+
+void ResourceHandlers::Write(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
+                             httplib::Response& res) const {
+  Result<WriteOptions> opts = WriteOptionsOf(req);
+  if (!opts.ok()) return SendStatus(res, opts.status(), info);
+  Result<json> body = BodyJson(req);
+  if (!body.ok()) return SendStatus(res, body.status(), info);
+  bool create = info.verb == "create";
+  Result<Written> written = create ? objects_.Create(kind, info.namespace_, *body, *opts)
+                                   : objects_.Update(kind, info.namespace_, info.name, *body, *opts);
+  if (!written.ok()) return SendStatus(res, written.status(), info);
+  AddWarnings(res, written->warnings);
+  SendJson(res, create ? 201 : 200, written->object);
+}
+
+void ResourceHandlers::Patch(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
+                             httplib::Response& res) const {
+  Result<WriteOptions> opts = WriteOptionsOf(req);
+  if (!opts.ok()) return SendStatus(res, opts.status(), info);
+  Result<PatchType> type = PatchTypeOf(req);
+  if (!type.ok()) return SendStatus(res, type.status(), info);
+  Result<json> body = PatchBody(req, *type);
+  if (!body.ok()) return SendStatus(res, body.status(), info);
+  const std::string& sub = info.subresource;
+  if (sub == "scale" && kind.has_scale) {
+    Result<json> scale = objects_.PatchScale(kind, info.namespace_, info.name, *type, *body);
+    return scale.ok() ? SendJson(res, 200, *scale) : SendStatus(res, scale.status(), info);
+  }
+  Result<Written> written = sub == "status" && kind.has_status
+                                ? objects_.PatchStatus(kind, info.namespace_, info.name, *type, *body)
+                            : sub.empty() ? objects_.Patch(kind, info.namespace_, info.name, *type, *body, *opts)
+                                          : Result<Written>(ResourceNotFound());
+  if (!written.ok()) return SendStatus(res, written.status(), info);
+  AddWarnings(res, written->warnings);
+  SendJson(res, 200, written->object);
+}
+
+void ResourceHandlers::Delete(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
+                              httplib::Response& res) const {
+  Result<Deleted> deleted = objects_.Delete(kind, info.namespace_, info.name, DeleteOptionsOf(req));
+  if (!deleted.ok()) return SendStatus(res, deleted.status(), info);
+  if (!deleted->removed) return SendJson(res, 202, deleted->object);
+  // Kubernetes answers a completed delete with the object for most kinds.
+  SendJson(res, 200, deleted->object);
+}
+
+void ResourceHandlers::DeleteCollection(const api::KindInfo& kind, const RequestInfo& info,
+                                        const httplib::Request& req, httplib::Response& res) const {
+  Result<ListQuery> q = ListQueryOf(req);
+  if (!q.ok()) return SendStatus(res, q.status(), info);
+  Result<json> deleted = objects_.DeleteCollection(kind, info.namespace_, *q);
+  deleted.ok() ? SendJson(res, 200, *deleted) : SendStatus(res, deleted.status(), info);
+}
+
+void ResourceHandlers::Subresource(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
+                                   httplib::Response& res) const {
+  if (req.method == "PATCH") return Patch(kind, info, req, res);
+  const std::string& sub = info.subresource;
+  const std::string& ns = info.namespace_;
+  bool read = req.method == "GET";
+  bool replace = req.method == "PUT";
+  if (sub == "status" && kind.has_status && (read || replace)) {
+    if (read) return Get(kind, info, req, res);
+    Result<json> body = BodyJson(req);
+    Result<Written> written = body.ok() ? objects_.UpdateStatus(kind, ns, info.name, *body)
+                                        : Result<Written>(body.status());
+    if (!written.ok()) return SendStatus(res, written.status(), info);
+    AddWarnings(res, written->warnings);
+    return SendJson(res, 200, written->object);
+  }
+  if (sub == "scale" && kind.has_scale && (read || replace)) {
+    Result<json> body = read ? Result<json>(json()) : BodyJson(req);
+    Result<json> scale = !body.ok()  ? Result<json>(body.status())
+                         : read      ? objects_.GetScale(kind, ns, info.name)
+                                     : objects_.UpdateScale(kind, ns, info.name, *body);
+    return scale.ok() ? SendJson(res, 200, *scale) : SendStatus(res, scale.status(), info);
+  }
+  if (sub == "binding" && kind.kind == "Pod" && req.method == "POST") {
+    Result<json> body = BodyJson(req);
+    Status bound = body.ok() ? objects_.BindPod(ns, info.name, *body) : body.status();
+    if (!bound.ok()) return SendStatus(res, bound, info);
+    return SendJson(res, 201, StatusToJson(Status::Ok()));
+  }
+  if ((sub == "log" || sub == "exec" || sub == "attach" || sub == "portforward") && kind.kind == "Pod") {
+    return SendStatus(res, Status::Unavailable("pods/" + sub + " is served by the node agent, which is not running"),
+                      info);
+  }
+  SendStatus(res, ResourceNotFound(), info);
+}
+
+void ResourceHandlers::Watch(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
+                             httplib::Response& res) const {
+  Result<int64_t> rv = IntParam(req, "resourceVersion", 0);
+  if (!rv.ok()) return SendStatus(res, rv.status(), info);
+  Result<int64_t> timeout_s = IntParam(req, "timeoutSeconds", kDefaultWatchTimeoutSeconds);
+  if (!timeout_s.ok()) return SendStatus(res, timeout_s.status(), info);
+  std::string field_selector = req.get_param_value("fieldSelector");
+  if (!info.name.empty()) {
+    field_selector = "metadata.name=" + info.name + (field_selector.empty() ? "" : "," + field_selector);
+  }
+  Result<api::LabelSelector> labels = api::ParseLabelSelector(req.get_param_value("labelSelector"));
+  if (!labels.ok()) return SendStatus(res, labels.status(), info);
+  Result<api::FieldSelector> fields = api::ParseFieldSelector(field_selector, kind);
+  if (!fields.ok()) return SendStatus(res, fields.status(), info);
+  Result<TableOptions> table_opts = TableOptionsOf(req);
+  if (!table_opts.ok()) return SendStatus(res, table_opts.status(), info);
+  bool as_table = WantsTable(req);
+  bool bookmarks = req.get_param_value("allowWatchBookmarks") == "true";
+
+  // Without a resourceVersion the client wants the current state first, as ADDED events.
+  std::string prologue;
+  int64_t from = *rv;
+  if (from == 0) {
+    Result<json> current = objects_.List(kind, info.namespace_, {req.get_param_value("labelSelector"), field_selector, 0, ""});
+    if (!current.ok()) return SendStatus(res, current.status(), info);
+    from = std::stoll((*current)["metadata"]["resourceVersion"].get<std::string>());
+    for (json& obj : (*current)["items"]) prologue += EventLine("ADDED", std::move(obj));
+  }
+  Result<std::unique_ptr<storage::Watcher>> watcher = objects_.Watch(kind, info.namespace_, from);
+  if (!watcher.ok() && watcher.status().code() != Code::kGone) return SendStatus(res, watcher.status(), info);
+  if (!watcher.ok()) {
+    Status expired(Code::kGone, "too old resource version: " + std::to_string(from));
+    json status = StatusToJson(expired);
+    status["reason"] = "Expired";
+    prologue = EventLine("ERROR", status);
+  }
+
+  struct State {
+    std::unique_ptr<storage::Watcher> stream;
+    api::LabelSelector labels;
+    api::FieldSelector fields;
+    std::string prologue;
+    int64_t last_revision;
+    std::chrono::steady_clock::time_point last_bookmark = std::chrono::steady_clock::now();
+  };
+  auto state = std::make_shared<State>(State{watcher.ok() ? std::move(*watcher) : nullptr, std::move(*labels),
+                                             std::move(*fields), std::move(prologue), from});
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*timeout_s);
+  const std::atomic<bool>& stopping = stopping_;
+  const Clock& clock = objects_.clock();
+  TableOptions row_opts = *table_opts;
+  // Renders one event in the negotiated form: the object, or a one-row Table.
+  auto render = [&kind, &clock, as_table, row_opts](const char* type, json obj) {
+    if (!as_table || std::string_view(type) == "ERROR" || std::string_view(type) == "BOOKMARK") {
+      return EventLine(type, std::move(obj));
+    }
+    std::string rv = obj["metadata"].value("resourceVersion", "");
+    return EventLine(type, ToTable(kind, {std::move(obj)}, row_opts, clock, rv));
+  };
+  if (as_table && !state->prologue.empty()) {
+    // Re-render the ADDED prologue as tables.
+    std::string rendered;
+    size_t start = 0;
+    while (start < state->prologue.size()) {
+      size_t nl = state->prologue.find('\n', start);
+      json ev = json::parse(state->prologue.substr(start, nl - start));
+      rendered += render(ev["type"].get<std::string>().c_str(), std::move(ev["object"]));
+      start = nl + 1;
+    }
+    state->prologue = std::move(rendered);
+  }
+  res.status = 200;
+  res.set_chunked_content_provider(
+      as_table ? kTableContentType : kJsonContentType,
+      [&stopping, state, deadline, render, bookmarks, &kind](size_t, httplib::DataSink& sink) {
+        if (!state->prologue.empty()) {
+          if (!sink.write(state->prologue.data(), state->prologue.size())) return false;
+          state->prologue.clear();
+        }
+        while (state->stream && !stopping && std::chrono::steady_clock::now() < deadline) {
+          std::vector<storage::Event> events = state->stream->Next(kWatchPoll);
+          if (!sink.is_writable()) return false;
+          if (events.empty() && !state->stream->status().ok()) {
+            std::string line = EventLine("ERROR", StatusToJson(state->stream->status()));
+            sink.write(line.data(), line.size());
+            break;
+          }
+          std::string out;
+          for (const auto& ev : events) {
+            state->last_revision = ev.kv.mod_revision;
+            json obj = ObjectStore::ToApiObject(ev.kv);
+            if (!state->labels.MatchesObject(obj) || !state->fields.Matches(obj)) continue;
+            out += render(EventTypeName(ev.type), std::move(obj));
+          }
+          auto now = std::chrono::steady_clock::now();
+          if (bookmarks && now - state->last_bookmark >= kBookmarkInterval) {
+            state->last_bookmark = now;
+            out += EventLine("BOOKMARK", {{"kind", kind.kind},
+                                          {"apiVersion", kind.ApiVersion()},
+                                          {"metadata", {{"resourceVersion", std::to_string(state->last_revision)}}}});
+          }
+          if (!out.empty() && !sink.write(out.data(), out.size())) return false;
+        }
+        if (state->stream) state->stream->Stop();
+        sink.done();
+        return true;
+      });
+}
+
+}  // namespace skiff::apiserver

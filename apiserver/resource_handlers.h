@@ -1,0 +1,47 @@
+// ResourceHandlers: the HTTP verbs on resource paths, over ObjectStore.
+//
+// Handle() routes one request by its RequestInfo (verb, resource, subresource)
+// to the ObjectStore and writes the answer: the object, a list, a chunked watch
+// stream, or a metav1.Status. It holds no per-request state; thread-safe.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+
+#include "apiserver/object_store.h"
+#include "apiserver/request_info.h"
+
+namespace skiff::apiserver {
+
+class ResourceHandlers {
+ public:
+  // stopping ends open watches when it turns true.
+  ResourceHandlers(ObjectStore& objects, const std::atomic<bool>& stopping)
+      : objects_(objects), stopping_(stopping) {}
+
+  void Handle(const httplib::Request& req, httplib::Response& res) const;
+
+ private:
+  void Get(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
+           httplib::Response& res) const;
+  void List(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
+            httplib::Response& res) const;
+  void Write(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
+             httplib::Response& res) const;
+  void Patch(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
+             httplib::Response& res) const;
+  void Delete(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
+              httplib::Response& res) const;
+  void DeleteCollection(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
+                        httplib::Response& res) const;
+  void Subresource(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
+                   httplib::Response& res) const;
+  void Watch(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
+             httplib::Response& res) const;
+
+  ObjectStore& objects_;
+  const std::atomic<bool>& stopping_;
+};
+
+}  // namespace skiff::apiserver

@@ -1,0 +1,98 @@
+// The real kubectl (1.32, installed on these machines) against a real skiff
+// server: what it prints must be what a Kubernetes cluster makes it print.
+#include <catch2/catch.hpp>
+
+#include "tests/apiserver/kubectl_runner.h"
+#include "tests/apiserver/server_process.h"
+
+namespace skiff {
+namespace {
+
+using testing::KubectlResult;
+using testing::KubectlRunner;
+using testing::ServerProcess;
+using testing::TempDir;
+
+std::string TestData(const std::string& name) { return std::string(SKIFF_SOURCE_DIR) + "/tests/apiserver/testdata/" + name; }
+
+// Every case needs kubectl; say so loudly rather than pass without it.
+bool RequireKubectl() {
+  if (KubectlRunner::Available()) return true;
+  WARN("SKIPPED: kubectl is not installed; the kubectl integration tests did not run");
+  return false;
+}
+
+// Evaluates the kubectl run once, then checks its exit code and output.
+#define EXPECT_KUBECTL(run, code, text)                             \
+  do {                                                              \
+    const KubectlResult& result_ = (run);                           \
+    INFO("kubectl printed:\n" << result_.out);                      \
+    CHECK(result_.exit_code == (code));                             \
+    CHECK_THAT(result_.out, Catch::Matchers::Contains(text));       \
+  } while (0)
+
+TEST_CASE("kubectl: apply, re-apply, get, label, scale, delete", "[integration][kubectl]") {
+  if (!RequireKubectl()) return;
+  TempDir dir, cache;
+  ServerProcess server(dir.path());
+  KubectlRunner k(dir.path(), cache.path());
+  std::string app = TestData("app.yaml");
+
+  KubectlResult applied = k.Run("apply --validate=false -f " + app);
+  EXPECT_KUBECTL(applied, 0, "deployment.apps/web created");
+  EXPECT_KUBECTL(applied, 0, "service/web created");
+  EXPECT_KUBECTL(applied, 0, "namespace/shop created");
+
+  KubectlResult again = k.Run("apply --validate=false -f " + app);
+  EXPECT_KUBECTL(again, 0, "deployment.apps/web unchanged");
+
+  // A changed manifest goes through kubectl's strategic merge patch.
+  std::string changed = cache.path() + "/changed.yaml";
+  REQUIRE(std::system(("sed -e 's/replicas: 2/replicas: 4/' -e 's/busybox:1.36/busybox:1.37/' " + app + " > " +
+                       changed).c_str()) == 0);
+  KubectlResult patched = k.Run("apply --validate=false -f " + changed);
+  EXPECT_KUBECTL(patched, 0, "deployment.apps/web configured");
+  KubectlResult spec = k.Run("-n shop get deploy web -o jsonpath='{.spec.replicas} {.spec.template.spec.containers[0].image} {.metadata.generation}'");
+  EXPECT_KUBECTL(spec, 0, "4 busybox:1.37 2");
+
+  EXPECT_KUBECTL(k.Run("-n shop get deploy -l app=web -o name"), 0, "deployment.apps/web");
+  EXPECT_KUBECTL(k.Run("get cm -A --field-selector metadata.name=web-config -o name"), 0, "configmap/web-config");
+  EXPECT_KUBECTL(k.Run("-n shop get deploy -l 'app in (web,api),tier!=back' -o name"), 0, "deployment.apps/web");
+  KubectlResult none = k.Run("-n shop get deploy -l app=nothing");
+  EXPECT_KUBECTL(none, 0, "No resources found in shop namespace.");
+
+  EXPECT_KUBECTL(k.Run("-n shop label deploy web team=blue"), 0, "deployment.apps/web labeled");
+  EXPECT_KUBECTL(k.Run("-n shop label --overwrite deploy web team=green"), 0, "deployment.apps/web labeled");
+  EXPECT_KUBECTL(k.Run("-n shop annotate deploy web note=hi"), 0, "deployment.apps/web annotated");
+  EXPECT_KUBECTL(k.Run("-n shop scale deploy web --replicas=6"), 0, "deployment.apps/web scaled");
+  EXPECT_KUBECTL(k.Run("-n shop get deploy web -o jsonpath='{.spec.replicas} {.metadata.labels.team}'"), 0, "6 green");
+  EXPECT_KUBECTL(k.Run("-n shop get deploy web -o yaml"), 0, "revisionHistoryLimit: 10");
+
+  EXPECT_KUBECTL(k.Run("-n shop delete cm web-config"), 0, "configmap \"web-config\" deleted");
+  EXPECT_KUBECTL(k.Run("-n shop delete deploy -l app=web"), 0, "deployment.apps \"web\" deleted");
+  EXPECT_KUBECTL(k.Run("-n shop get svc web -o name"), 0, "service/web");
+  EXPECT_KUBECTL(k.Run("delete -f " + app + " --ignore-not-found"), 0, "service \"web\" deleted");
+}
+
+TEST_CASE("kubectl: errors read as a real cluster's", "[integration][kubectl]") {
+  if (!RequireKubectl()) return;
+  TempDir dir, cache;
+  ServerProcess server(dir.path());
+  KubectlRunner k(dir.path(), cache.path());
+
+  EXPECT_KUBECTL(k.Run("get pod nope"), 1, "Error from server (NotFound): pods \"nope\" not found");
+  std::string cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\ndata:\n  a: b\n";
+  EXPECT_KUBECTL(k.Run("create --validate=false -f -", cm), 0, "configmap/dup created");
+  EXPECT_KUBECTL(k.Run("create --validate=false -f -", cm), 1,
+                 "Error from server (AlreadyExists): error when creating \"STDIN\": configmaps \"dup\" already exists");
+  std::string invalid =
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: Bad_Name\nspec:\n  containers:\n  - name: c\n";
+  KubectlResult rejected = k.Run("create --validate=false -f -", invalid);
+  EXPECT_KUBECTL(rejected, 1, "is invalid");
+  EXPECT_KUBECTL(rejected, 1, "metadata.name: Invalid value: \"Bad_Name\"");
+  EXPECT_KUBECTL(rejected, 1, "spec.containers[0].image: Required value");
+  EXPECT_KUBECTL(k.Run("get widgets"), 1, "the server doesn't have a resource type \"widgets\"");
+}
+
+}  // namespace
+}  // namespace skiff
