@@ -15,7 +15,11 @@ std::array<int, 256> ReverseTable(std::string_view alphabet) {
   return table;
 }
 
+Base64Decoded Fail(size_t at) { return {std::nullopt, at}; }
+
 }  // namespace
+
+std::string Base64Decoded::Error() const { return "illegal base64 data at input byte " + std::to_string(bad_byte); }
 
 std::string Base64Encode(std::string_view data, bool url_safe) {
   std::string_view alphabet = url_safe ? kUrl : kStd;
@@ -41,34 +45,46 @@ std::string Base64Encode(std::string_view data, bool url_safe) {
   return out;
 }
 
-std::optional<std::string> Base64Decode(std::string_view text, bool url_safe) {
+Base64Decoded Base64DecodeDetailed(std::string_view text, bool url_safe) {
   static const std::array<int, 256> kStdRev = ReverseTable(kStd);
   static const std::array<int, 256> kUrlRev = ReverseTable(kUrl);
   const std::array<int, 256>& rev = url_safe ? kUrlRev : kStdRev;
-  if (text.size() % 4 != 0) return std::nullopt;
+  std::string s;  // offsets are counted without line breaks, as Go counts them
+  s.reserve(text.size());
+  for (char c : text) {
+    if (c != '\r' && c != '\n') s += c;
+  }
   std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (size_t i = 0; i < text.size(); i += 4) {
-    int pad = 0;
+  out.reserve(s.size() / 4 * 3);
+  for (size_t i = 0; i < s.size(); i += 4) {
     uint32_t v = 0;
-    for (size_t j = 0; j < 4; ++j) {
-      char c = text[i + j];
+    size_t data = 4;
+    for (size_t n = 0; n < 4; ++n) {
+      if (i + n >= s.size()) return Fail(n == 1 ? i : i + n);  // input ends mid-quantum
+      char c = s[i + n];
       if (c == '=') {
-        if (i + 4 != text.size() || j < 2) return std::nullopt;
-        ++pad;
-        v <<= 6;
-        continue;
+        if (n < 2) return Fail(i + n);
+        for (size_t k = n; k < 4; ++k) {
+          if (i + k >= s.size() || s[i + k] != '=') return Fail(i + k < s.size() ? i + k : s.size());
+        }
+        if (i + 4 != s.size()) return Fail(i + 4);
+        data = n;
+        v <<= 6 * (4 - n);
+        break;
       }
-      if (pad > 0) return std::nullopt;  // data after padding
       int d = rev[static_cast<unsigned char>(c)];
-      if (d < 0) return std::nullopt;
+      if (d < 0) return Fail(i + n);
       v = (v << 6) | static_cast<uint32_t>(d);
     }
     out += static_cast<char>(v >> 16);
-    if (pad < 2) out += static_cast<char>((v >> 8) & 0xFF);
-    if (pad < 1) out += static_cast<char>(v & 0xFF);
+    if (data > 2) out += static_cast<char>((v >> 8) & 0xFF);
+    if (data > 3) out += static_cast<char>(v & 0xFF);
   }
-  return out;
+  return {std::move(out), 0};
+}
+
+std::optional<std::string> Base64Decode(std::string_view text, bool url_safe) {
+  return Base64DecodeDetailed(text, url_safe).data;
 }
 
 }  // namespace skiff

@@ -2,7 +2,7 @@
 #include <string>
 
 #include "api/defaults/kind_defaults.h"
-#include "api/validation/base64.h"
+#include "base/base64.h"
 #include "api/validation/json_access.h"
 
 namespace skiff::api::defaults {
@@ -20,7 +20,7 @@ void DefaultSecret(json& secret) {
   json* data = jsonx::MutableObject(secret, "data");
   if (!all_strings || !data) return;  // validation reports the bad shape
   for (const auto& [k, v] : string_data->items()) {
-    (*data)[k] = validation::EncodeBase64(v.get_ref<const std::string&>());
+    (*data)[k] = Base64Encode(v.get_ref<const std::string&>());
   }
   secret.erase("stringData");
 }

@@ -2,7 +2,7 @@
 // base64 payloads, per-type required keys; immutability on update.
 #include <string>
 
-#include "api/validation/base64.h"
+#include "base/base64.h"
 #include "api/validation/field_validators.h"
 #include "api/validation/json_access.h"
 #include "api/validation/kind_validators.h"
@@ -31,12 +31,12 @@ size_t CheckBase64(const json& value, const FieldPath& path, FieldErrors& errs) 
     errs.push_back(WrongType(path, value, "string"));
     return 0;
   }
-  Base64Result r = DecodeBase64(value.get_ref<const std::string&>());
-  if (!r.decoded) {
-    errs.push_back(Invalid(path, std::string(kRedacted), r.error));
+  Base64Decoded r = Base64DecodeDetailed(value.get_ref<const std::string&>());
+  if (!r.data) {
+    errs.push_back(Invalid(path, std::string(kRedacted), r.Error()));
     return 0;
   }
-  return r.decoded->size();
+  return r.data->size();
 }
 
 void CheckImmutableFlag(const json& updated, const json& old, FieldErrors& errs,
