@@ -186,12 +186,14 @@ void AddPaths(const KindInfo& k, const std::string& kind_schema, const std::stri
     p["patch"] = Operation(k, "patch", "patch" + id + sub, kind_schema,
                            "Partially update the " + k.kind + sub + ".");
     p["patch"]["parameters"] = WriteParameters(true);
+    // Strategic merge patch is served but deliberately not listed: when it is,
+    // kubectl computes apply patches from these schemas (which carry no merge
+    // keys) instead of its compiled-in types, and sends whole lists.
     json any = {{"schema", {{"type", "object"}}}};
     p["patch"]["requestBody"] = {{"required", true},
                                  {"content",
                                   {{"application/json-patch+json", any},
                                    {"application/merge-patch+json", any},
-                                   {"application/strategic-merge-patch+json", any},
                                    {"application/apply-patch+yaml", any}}}};
     json params = json::array({name_param});
     if (k.namespaced) params.push_back(ns_param);

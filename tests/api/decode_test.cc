@@ -84,7 +84,7 @@ TEST_CASE("strict decoding lists every unknown field with its path", "[decode]")
         "unknown field \"spec.template.spec.containers[0].bar\"");
 }
 
-TEST_CASE("warn mode drops unknown fields with a warning each; ignore drops silently", "[decode]") {
+TEST_CASE("warn mode drops unknown fields with a warning each, ignore drops silently", "[decode]") {
   json doc = Deployment();
   doc["spec"]["foo"] = 1;
   doc["spec"]["template"]["spec"]["containers"][0]["bar"] = "x";
@@ -151,7 +151,7 @@ TEST_CASE("type errors win over unknown fields", "[decode]") {
   CHECK(d.status().message().find("strict decoding error") == std::string::npos);
 }
 
-TEST_CASE("integral floats become integers; IntOrString takes both", "[decode]") {
+TEST_CASE("integral floats become integers, IntOrString takes both", "[decode]") {
   json doc = Deployment();
   doc["spec"]["replicas"] = 3.0;
   doc["spec"]["strategy"] = {{"type", "RollingUpdate"},
