@@ -4,6 +4,9 @@
 
 #include <chrono>
 
+#include <map>
+
+#include "api/openapi.h"
 #include "apiserver/discovery.h"
 #include "apiserver/http_util.h"
 
@@ -117,6 +120,31 @@ void ApiServer::InstallRoutes() {
   });
   http_->Get(R"(/apis/([^/]+)/?)", [send_or_404](const httplib::Request& req, httplib::Response& res) {
     send_or_404(res, LegacyApiGroup(req.matches[1].str()));
+  });
+
+  // OpenAPI v3: an index of group-versions, then one document each, generated once.
+  http_->Get("/openapi/v3", [](const httplib::Request&, httplib::Response& res) {
+    json paths = json::object();
+    for (const std::string& gv : api::OpenApiV3GroupVersionPaths()) {
+      paths[gv] = {{"serverRelativeURL", "/openapi/v3/" + gv}};
+    }
+    SendJson(res, 200, {{"paths", paths}});
+  });
+  http_->Get(R"(/openapi/v3/(api/v1|apis/([^/]+)/([^/]+)))", [](const httplib::Request& req, httplib::Response& res) {
+    static const std::map<std::string, std::string> documents = [] {
+      std::map<std::string, std::string> docs;
+      for (const std::string& gv : api::OpenApiV3GroupVersionPaths()) {
+        size_t slash = gv.rfind('/');
+        std::string version = gv.substr(slash + 1);
+        std::string group = gv.rfind("apis/", 0) == 0 ? gv.substr(5, slash - 5) : "";
+        docs[gv] = api::OpenApiV3ForGroupVersion(group, version).dump();
+      }
+      return docs;
+    }();
+    auto doc = documents.find(req.matches[1].str());
+    if (doc == documents.end()) return SendStatus(res, ResourceNotFound());
+    res.status = 200;
+    res.set_content(doc->second, kJsonContentType);
   });
 
   auto handle = [this](const httplib::Request& req, httplib::Response& res) { resources_.Handle(req, res); };

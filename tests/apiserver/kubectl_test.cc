@@ -38,19 +38,19 @@ TEST_CASE("kubectl: apply, re-apply, get, label, scale, delete", "[integration][
   KubectlRunner k(dir.path(), cache.path());
   std::string app = TestData("app.yaml");
 
-  KubectlResult applied = k.Run("apply --validate=false -f " + app);
+  KubectlResult applied = k.Run("apply -f " + app);
   EXPECT_KUBECTL(applied, 0, "deployment.apps/web created");
   EXPECT_KUBECTL(applied, 0, "service/web created");
   EXPECT_KUBECTL(applied, 0, "namespace/shop created");
 
-  KubectlResult again = k.Run("apply --validate=false -f " + app);
+  KubectlResult again = k.Run("apply -f " + app);
   EXPECT_KUBECTL(again, 0, "deployment.apps/web unchanged");
 
   // A changed manifest goes through kubectl's strategic merge patch.
   std::string changed = cache.path() + "/changed.yaml";
   REQUIRE(std::system(("sed -e 's/replicas: 2/replicas: 4/' -e 's/busybox:1.36/busybox:1.37/' " + app + " > " +
                        changed).c_str()) == 0);
-  KubectlResult patched = k.Run("apply --validate=false -f " + changed);
+  KubectlResult patched = k.Run("apply -f " + changed);
   EXPECT_KUBECTL(patched, 0, "deployment.apps/web configured");
   KubectlResult spec = k.Run("-n shop get deploy web -o jsonpath='{.spec.replicas} {.spec.template.spec.containers[0].image} {.metadata.generation}'");
   EXPECT_KUBECTL(spec, 0, "4 busybox:1.37 2");
@@ -92,6 +92,27 @@ TEST_CASE("kubectl: errors read as a real cluster's", "[integration][kubectl]") 
   EXPECT_KUBECTL(rejected, 1, "metadata.name: Invalid value: \"Bad_Name\"");
   EXPECT_KUBECTL(rejected, 1, "spec.containers[0].image: Required value");
   EXPECT_KUBECTL(k.Run("get widgets"), 1, "the server doesn't have a resource type \"widgets\"");
+  // kubectl's default --validate=strict: an unknown field is rejected by the server with its path.
+  std::string typo = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\ndatta:\n  a: b\n";
+  EXPECT_KUBECTL(k.Run("apply -f -", typo), 1, "strict decoding error: unknown field \"datta\"");
+}
+
+TEST_CASE("kubectl: discovery, explain and printing", "[integration][kubectl]") {
+  if (!RequireKubectl()) return;
+  TempDir dir, cache;
+  ServerProcess server(dir.path());
+  KubectlRunner k(dir.path(), cache.path());
+  KubectlResult resources = k.Run("api-resources");
+  EXPECT_KUBECTL(resources, 0, "deployments");
+  EXPECT_KUBECTL(resources, 0, "deploy");
+  EXPECT_KUBECTL(k.Run("explain pod.spec.containers"), 0, "FIELD: containers <[]Container>");
+  EXPECT_KUBECTL(k.Run("apply -f " + TestData("app.yaml")), 0, "service/web created");
+  KubectlResult svc = k.Run("-n shop get svc -o wide");
+  EXPECT_KUBECTL(svc, 0, "NAME   TYPE        CLUSTER-IP");
+  EXPECT_KUBECTL(svc, 0, "80/TCP");
+  KubectlResult deploy = k.Run("get deploy -A --show-labels");
+  EXPECT_KUBECTL(deploy, 0, "NAMESPACE   NAME   READY   UP-TO-DATE   AVAILABLE   AGE   LABELS");
+  EXPECT_KUBECTL(deploy, 0, "app=web,tier=front");
 }
 
 }  // namespace

@@ -31,3 +31,18 @@ TEST_CASE("URL-safe alphabet", "[base][base64]") {
 
 }  // namespace
 }  // namespace skiff
+
+namespace skiff {
+namespace {
+
+TEST_CASE("Base64 errors name the byte as Go does, line breaks skipped", "[base][base64]") {
+  CHECK(Base64DecodeDetailed("Zm9v\nYmFy").data == std::optional<std::string>("foobar"));
+  Base64Decoded bad = Base64DecodeDetailed("Zm9v!mFy");
+  CHECK_FALSE(bad.data);
+  CHECK(bad.Error() == "illegal base64 data at input byte 4");
+  CHECK(Base64DecodeDetailed("Zm9vY").bad_byte == 4);
+  CHECK(Base64DecodeDetailed("Zg==Zg==").bad_byte == 4);
+}
+
+}  // namespace
+}  // namespace skiff
