@@ -106,6 +106,10 @@ DeleteOptions DeleteOptionsOf(const httplib::Request& req) {
 }
 
 constexpr const char* kTableContentType = "application/json;as=Table;v=v1;g=meta.k8s.io";
+// cpp-httplib gzips responses whose type is exactly "application/json" when the client
+// accepts gzip (kubectl does), and its gzip stream holds events back until the watch
+// ends. The charset parameter keeps watch streams uncompressed, so events flow at once.
+constexpr const char* kWatchContentType = "application/json;charset=utf-8";
 constexpr auto kBookmarkInterval = std::chrono::seconds(30);
 
 bool WantsTable(const httplib::Request& req) {
@@ -340,7 +344,7 @@ void ResourceHandlers::Watch(const api::KindInfo& kind, const RequestInfo& info,
   }
   res.status = 200;
   res.set_chunked_content_provider(
-      as_table ? kTableContentType : kJsonContentType,
+      as_table ? kTableContentType : kWatchContentType,
       [&stopping, state, deadline, render, bookmarks, &kind](size_t, httplib::DataSink& sink) {
         if (!state->prologue.empty()) {
           if (!sink.write(state->prologue.data(), state->prologue.size())) return false;

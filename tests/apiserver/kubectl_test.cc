@@ -1,5 +1,10 @@
 // The real kubectl (1.32, installed on these machines) against a real skiff
 // server: what it prints must be what a Kubernetes cluster makes it print.
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 #include "tests/apiserver/kubectl_runner.h"
@@ -68,7 +73,20 @@ TEST_CASE("kubectl: apply, re-apply, get, label, scale, delete", "[integration][
   EXPECT_KUBECTL(k.Run("-n shop get deploy web -o jsonpath='{.spec.replicas} {.metadata.labels.team}'"), 0, "6 green");
   EXPECT_KUBECTL(k.Run("-n shop get deploy web -o yaml"), 0, "revisionHistoryLimit: 10");
 
+  // wait --for=delete watches (with gzip and bookmarks) until the delete arrives.
+  std::string waited = cache.path() + "/wait.out";
+  std::string wait_cmd = "KUBECONFIG=" + dir.path() + "/kubeconfig kubectl --cache-dir=" + cache.path() +
+                         " -n shop wait --for=delete cm/web-config --timeout=20s > " + waited + " 2>&1 &";
+  REQUIRE(std::system(wait_cmd.c_str()) == 0);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
   EXPECT_KUBECTL(k.Run("-n shop delete cm web-config"), 0, "configmap \"web-config\" deleted");
+  std::string wait_output;
+  for (int i = 0; i < 100 && wait_output.find("condition met") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ifstream in(waited);
+    wait_output.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  CHECK_THAT(wait_output, Catch::Matchers::Contains("configmap/web-config condition met"));
   EXPECT_KUBECTL(k.Run("-n shop delete deploy -l app=web"), 0, "deployment.apps \"web\" deleted");
   EXPECT_KUBECTL(k.Run("-n shop get svc web -o name"), 0, "service/web");
   EXPECT_KUBECTL(k.Run("delete -f " + app + " --ignore-not-found"), 0, "service \"web\" deleted");

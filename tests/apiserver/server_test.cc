@@ -2,6 +2,7 @@
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
+#include <chrono>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -161,7 +162,9 @@ TEST_CASE("watch streams events after a resourceVersion", "[integration][apiserv
     auto wc = server.NewClient();
     httplib::Client& w = *wc;
     std::string buffer;
-    w.Get((std::string(kPods) + "?watch=true&timeoutSeconds=5&resourceVersion=" + rv).c_str(),
+    // Like kubectl, ask for gzip: events must still arrive as they happen, not when the stream ends.
+    w.Get((std::string(kPods) + "?watch=true&timeoutSeconds=60&resourceVersion=" + rv).c_str(),
+          {{"Accept-Encoding", "gzip"}},
           [&](const char* data, size_t n) {
             buffer.append(data, n);
             size_t nl;
@@ -177,7 +180,9 @@ TEST_CASE("watch streams events after a resourceVersion", "[integration][apiserv
   pod["metadata"]["labels"]["x"] = "y";
   REQUIRE(c.Put(std::string(kPods) + "/w-1", pod.dump(), "application/json")->status == 200);
   REQUIRE(c.Delete(std::string(kPods) + "/w-1")->status == 200);
+  auto wrote = std::chrono::steady_clock::now();
   watcher.join();
+  CHECK(std::chrono::steady_clock::now() - wrote < std::chrono::seconds(10));
   REQUIRE(events.size() == 3);
   CHECK(events[0]["type"] == "ADDED");
   CHECK(events[1]["type"] == "MODIFIED");
