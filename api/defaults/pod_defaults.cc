@@ -5,6 +5,7 @@
 
 #include "api/defaults/image_ref.h"
 #include "api/defaults/kind_defaults.h"
+#include "api/volume_sources.h"
 #include "api/validation/json_access.h"
 
 namespace skiff::api::defaults {
@@ -77,37 +78,6 @@ void DefaultContainers(json& spec, const char* field) {
   for (json& c : spec[field]) DefaultContainer(c);
 }
 
-// Every VolumeSource member; a volume with none of them gets an emptyDir.
-constexpr const char* kVolumeSources[] = {"hostPath",
-                                          "emptyDir",
-                                          "gitRepo",
-                                          "gcePersistentDisk",
-                                          "awsElasticBlockStore",
-                                          "secret",
-                                          "nfs",
-                                          "iscsi",
-                                          "glusterfs",
-                                          "flocker",
-                                          "persistentVolumeClaim",
-                                          "rbd",
-                                          "flexVolume",
-                                          "cinder",
-                                          "cephfs",
-                                          "downwardAPI",
-                                          "fc",
-                                          "azureFile",
-                                          "configMap",
-                                          "vsphereVolume",
-                                          "quobyte",
-                                          "azureDisk",
-                                          "photonPersistentDisk",
-                                          "portworxVolume",
-                                          "projected",
-                                          "scaleIO",
-                                          "storageos",
-                                          "csi",
-                                          "ephemeral",
-                                          "image"};
 
 json* SourceOf(json& volume, const char* kind) {
   return jsonx::GetObject(volume, kind) ? &volume[kind] : nullptr;
@@ -116,7 +86,7 @@ json* SourceOf(json& volume, const char* kind) {
 void DefaultVolume(json& volume) {
   if (!volume.is_object()) return;
   bool any = false;
-  for (const char* kind : kVolumeSources) {
+  for (const char* kind : kVolumeSourceFields) {
     if (jsonx::Has(volume, kind)) any = true;
   }
   if (!any) volume["emptyDir"] = json::object();

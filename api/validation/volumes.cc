@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "api/volume_sources.h"
 #include "api/validation/field_validators.h"
 #include "api/validation/json_access.h"
 #include "api/validation/pod_spec.h"
@@ -10,37 +11,6 @@
 namespace skiff::api::validation {
 namespace {
 
-// Every VolumeSource member, in upstream's order of checking.
-const std::vector<std::string> kVolumeSources = {"hostPath",
-                                                 "emptyDir",
-                                                 "gitRepo",
-                                                 "gcePersistentDisk",
-                                                 "awsElasticBlockStore",
-                                                 "secret",
-                                                 "nfs",
-                                                 "iscsi",
-                                                 "glusterfs",
-                                                 "flocker",
-                                                 "persistentVolumeClaim",
-                                                 "rbd",
-                                                 "flexVolume",
-                                                 "cinder",
-                                                 "cephfs",
-                                                 "downwardAPI",
-                                                 "fc",
-                                                 "azureFile",
-                                                 "configMap",
-                                                 "vsphereVolume",
-                                                 "quobyte",
-                                                 "azureDisk",
-                                                 "photonPersistentDisk",
-                                                 "portworxVolume",
-                                                 "projected",
-                                                 "scaleIO",
-                                                 "storageos",
-                                                 "csi",
-                                                 "ephemeral",
-                                                 "image"};
 
 constexpr std::string_view kFileModeError =
     "must be a number between 0 and 0777 (octal), both inclusive";
@@ -138,7 +108,7 @@ std::set<std::string> ValidateVolumes(const json& volumes, const FieldPath& path
     const json& vol = volumes[i];
     FieldPath p = path.Index(i);
     int sources = 0;
-    for (const auto& kind : kVolumeSources) {
+    for (const auto& kind : kVolumeSourceFields) {
       const json* source = jsonx::Get(vol, kind);
       if (!source) continue;
       if (sources > 0) {
