@@ -60,6 +60,9 @@ TEST_CASE("kubectl: apply, re-apply, get, label, scale, delete", "[integration][
   KubectlResult spec = k.Run("-n shop get deploy web -o jsonpath='{.spec.replicas} {.spec.template.spec.containers[0].image} {.metadata.generation}'");
   EXPECT_KUBECTL(spec, 0, "4 busybox:1.37 2");
 
+  // Server-side apply of the same manifest, by its own field manager.
+  EXPECT_KUBECTL(k.Run("apply --server-side -f " + changed), 0, "deployment.apps/web serverside-applied");
+
   EXPECT_KUBECTL(k.Run("-n shop get deploy -l app=web -o name"), 0, "deployment.apps/web");
   EXPECT_KUBECTL(k.Run("get cm -A --field-selector metadata.name=web-config -o name"), 0, "configmap/web-config");
   EXPECT_KUBECTL(k.Run("-n shop get deploy -l 'app in (web,api),tier!=back' -o name"), 0, "deployment.apps/web");
