@@ -15,7 +15,7 @@ namespace skiff::apiserver {
 using nlohmann::json;
 
 ApiServer::ApiServer(ObjectStore& objects, ServerOptions options)
-    : options_(std::move(options)), resources_(objects, stopping_) {}
+    : options_(std::move(options)), resources_(objects, stopping_, metrics_) {}
 
 ApiServer::~ApiServer() { Stop(); }
 
@@ -76,8 +76,24 @@ void ApiServer::Stop() {
   if (http_) http_->stop();
 }
 
+namespace {
+// Each request is served start to end on one pool thread, so its start time can
+// live in a thread-local between the pre-routing hook and the logger.
+thread_local std::chrono::steady_clock::time_point request_started;
+}  // namespace
+
 void ApiServer::InstallRoutes() {
+  http_->set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - request_started).count();
+    std::string watch = req.get_param_value("watch");
+    RequestInfo info = ParseRequestInfo(req.method, req.path, watch == "true" || watch == "1");
+    std::string resource = info.is_resource ? info.resource + (info.subresource.empty() ? "" : "/" + info.subresource)
+                                            : "";
+    std::string verb = info.is_resource ? info.verb : req.method;
+    metrics_.ObserveRequest(verb, resource, res.status, seconds);
+  });
   http_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    request_started = std::chrono::steady_clock::now();
     if (!options_.authenticator || req.path == "/healthz" || req.path == "/livez" || req.path == "/readyz" ||
         req.path == "/version") {
       return httplib::Server::HandlerResponse::Unhandled;
@@ -91,6 +107,11 @@ void ApiServer::InstallRoutes() {
   http_->Get("/healthz", ok_text);
   http_->Get("/livez", ok_text);
   http_->Get("/readyz", ok_text);
+  http_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    std::string text = metrics_.Render();
+    if (options_.store_metrics) text += options_.store_metrics();
+    res.set_content(text, "text/plain; version=0.0.4");
+  });
   http_->Get("/version", [](const httplib::Request&, httplib::Response& res) {
     SendJson(res, 200,
              {{"major", "1"}, {"minor", "32"}, {"gitVersion", "v1.32.0-skiff"}, {"gitCommit", ""},

@@ -15,10 +15,12 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "apiserver/authn.h"
+#include "apiserver/metrics.h"
 #include "apiserver/object_store.h"
 #include "apiserver/resource_handlers.h"
 #include "base/status.h"
@@ -35,6 +37,8 @@ struct ServerOptions {
   std::string cert_file, key_file, client_ca_file;
   // nullptr: no authentication (in-process tests only).
   const Authenticator* authenticator = nullptr;
+  // Extra Prometheus text appended to /metrics (the store's figures); may be empty.
+  std::function<std::string()> store_metrics;
 };
 
 class ApiServer {
@@ -53,6 +57,7 @@ class ApiServer {
 
   ServerOptions options_;
   std::atomic<bool> stopping_{false};
+  ApiMetrics metrics_;
   ResourceHandlers resources_;
   std::unique_ptr<httplib::Server> http_;
   int port_ = 0;

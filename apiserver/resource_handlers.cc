@@ -308,6 +308,14 @@ void ResourceHandlers::Watch(const api::KindInfo& kind, const RequestInfo& info,
     prologue = EventLine("ERROR", status);
   }
 
+  // Counts the stream as open for as long as its state lives.
+  struct OpenWatch {
+    ApiMetrics& metrics;
+    explicit OpenWatch(ApiMetrics& m) : metrics(m) { metrics.WatchOpened(); }
+    ~OpenWatch() { metrics.WatchClosed(); }
+    OpenWatch(const OpenWatch&) = delete;
+    OpenWatch& operator=(const OpenWatch&) = delete;
+  };
   struct State {
     std::unique_ptr<storage::Watcher> stream;
     api::LabelSelector labels;
@@ -315,9 +323,11 @@ void ResourceHandlers::Watch(const api::KindInfo& kind, const RequestInfo& info,
     std::string prologue;
     int64_t last_revision;
     std::chrono::steady_clock::time_point last_bookmark = std::chrono::steady_clock::now();
+    std::unique_ptr<OpenWatch> open;
   };
   auto state = std::make_shared<State>(State{watcher.ok() ? std::move(*watcher) : nullptr, std::move(*labels),
                                              std::move(*fields), std::move(prologue), from});
+  state->open = std::make_unique<OpenWatch>(metrics_);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*timeout_s);
   const std::atomic<bool>& stopping = stopping_;
   const Clock& clock = objects_.clock();

@@ -9,6 +9,7 @@
 
 #include <atomic>
 
+#include "apiserver/metrics.h"
 #include "apiserver/object_store.h"
 #include "apiserver/request_info.h"
 
@@ -17,8 +18,8 @@ namespace skiff::apiserver {
 class ResourceHandlers {
  public:
   // stopping ends open watches when it turns true.
-  ResourceHandlers(ObjectStore& objects, const std::atomic<bool>& stopping)
-      : objects_(objects), stopping_(stopping) {}
+  ResourceHandlers(ObjectStore& objects, const std::atomic<bool>& stopping, ApiMetrics& metrics)
+      : objects_(objects), stopping_(stopping), metrics_(metrics) {}
 
   void Handle(const httplib::Request& req, httplib::Response& res) const;
 
@@ -42,6 +43,7 @@ class ResourceHandlers {
 
   ObjectStore& objects_;
   const std::atomic<bool>& stopping_;
+  ApiMetrics& metrics_;
 };
 
 }  // namespace skiff::apiserver

@@ -171,6 +171,8 @@ int RunServer(int argc, char** argv, const char* subcommand) {
   server_opts.key_file = pki->serving_key;
   server_opts.client_ca_file = pki->ca_cert;
   server_opts.authenticator = &*authn;
+  storage::Storage& store_ref = **store;
+  server_opts.store_metrics = [&store_ref] { return apiserver::RenderStoreMetrics(store_ref); };
   apiserver::ApiServer server(objects, server_opts);
   if (Status s = server.Start(); !s.ok()) {
     std::fprintf(stderr, "skiff %s: %s\n", subcommand, s.message().c_str());

@@ -121,6 +121,8 @@ SqliteStorage::Stats SqliteStorage::stats() const {
   s.wal_pages = checkpointer_->wal_pages();
   s.read_busy_retries = readers_->busy_retries();
   s.compact_done = writer_->compact_done();
+  s.writes_committed = writer_->writes_committed();
+  s.commit_seconds = writer_->commit_seconds();
   return s;
 }
 

@@ -42,6 +42,8 @@ class SqliteStorage : public Storage {
     int64_t checkpoint_failures = 0;
     int64_t read_busy_retries = 0;  // read transactions retried internally
     int64_t compact_done = 0;       // history deleted up to this revision
+    int64_t writes_committed = 0;   // requests in committed batches (÷ batches = mean batch size)
+    double commit_seconds = 0;      // time from BEGIN to the end of COMMIT (fsync), summed
   };
 
   static Result<std::unique_ptr<SqliteStorage>> Open(const SqliteOptions& options);

@@ -1,5 +1,7 @@
 #include "apiserver/storage/sqlite_writer.h"
 
+#include <chrono>
+
 #include <algorithm>
 #include <utility>
 
@@ -279,6 +281,7 @@ bool SqliteWriter::RunBatch(std::vector<std::unique_ptr<Request>>& batch) {
   if (auto_compact_target_ > p.compacted) p.compacted = auto_compact_target_;
   p.results.reserve(batch.size());
 
+  auto began = std::chrono::steady_clock::now();
   Status status = conn_->Exec("BEGIN IMMEDIATE");
   for (size_t i = 0; status.ok() && i < batch.size(); ++i) {
     Result<KeyValue> result = Status::Internal("not run");
@@ -296,6 +299,9 @@ bool SqliteWriter::RunBatch(std::vector<std::unique_ptr<Request>>& batch) {
     return false;
   }
   batches_.fetch_add(1);
+  writes_committed_.fetch_add(static_cast<int64_t>(batch.size()));
+  commit_nanos_.fetch_add(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - began).count());
   hub_.Publish(p.events);
   revision_.store(p.revision);
   compacted_.store(p.compacted);

@@ -69,6 +69,8 @@ class SqliteWriter {
   int64_t compact_done() const { return compact_done_.load(); }
   // Batches committed / writes committed, for tests and metrics.
   int64_t batches() const { return batches_.load(); }
+  int64_t writes_committed() const { return writes_committed_.load(); }  // requests in committed batches
+  double commit_seconds() const { return commit_nanos_.load() / 1e9; }   // BEGIN..COMMIT, summed
 
  private:
   struct Request {
@@ -108,6 +110,8 @@ class SqliteWriter {
   std::atomic<int64_t> compacted_;
   std::atomic<int64_t> compact_done_;
   std::atomic<int64_t> batches_{0};
+  std::atomic<int64_t> writes_committed_{0};
+  std::atomic<int64_t> commit_nanos_{0};
   int64_t auto_compact_target_ = 0;  // writer thread only
   std::chrono::steady_clock::time_point next_auto_compact_;
 

@@ -50,6 +50,24 @@ TEST_CASE("server answers health and version", "[integration][apiserver]") {
   CHECK(std::find(names.begin(), names.end(), "kube-public") != names.end());
 }
 
+TEST_CASE("metrics count requests by verb and resource and report the store", "[integration][apiserver]") {
+  TempDir dir;
+  ServerProcess server(dir.path());
+  auto client = server.NewClient();
+  REQUIRE(client->Post(kPods, Pod("m-1").dump(), "application/json")->status == 201);
+  REQUIRE(client->Get(std::string(kPods) + "/nope")->status == 404);
+  auto metrics = client->Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->status == 200);
+  const std::string& text = metrics->body;
+  CHECK_THAT(text, Catch::Matchers::Contains("skiff_apiserver_requests_total{verb=\"create\",resource=\"pods\",code=\"201\"} 1"));
+  CHECK_THAT(text, Catch::Matchers::Contains("skiff_apiserver_requests_total{verb=\"get\",resource=\"pods\",code=\"404\"} 1"));
+  CHECK_THAT(text, Catch::Matchers::Contains("skiff_apiserver_request_duration_seconds_count{verb=\"create\",resource=\"pods\"} 1"));
+  CHECK_THAT(text, Catch::Matchers::Contains("skiff_apiserver_watches 0"));
+  CHECK_THAT(text, Catch::Matchers::Contains("skiff_store_commit_batches_total"));
+  CHECK_THAT(text, Catch::Matchers::Contains("skiff_store_commit_duration_seconds_count"));
+}
+
 TEST_CASE("pods: create, get, conflict, list by label, delete", "[integration][apiserver]") {
   TempDir dir;
   ServerProcess server(dir.path());
