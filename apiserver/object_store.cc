@@ -334,6 +334,7 @@ Result<Deleted> ObjectStore::Delete(const api::KindInfo& kind, const std::string
                             *opts.precondition_resource_version +
                             ", ResourceVersion in object meta: " + std::to_string(current->mod_revision));
   }
+  if (kind.kind == "Namespace") return DeleteNamespace(*current, std::move(obj));
   if (HasFinalizers(obj)) {
     if (!meta.contains("deletionTimestamp")) {
       meta["deletionTimestamp"] = FormatRfc3339(clock_.Now());
@@ -347,6 +348,36 @@ Result<Deleted> ObjectStore::Delete(const api::KindInfo& kind, const std::string
   Result<storage::KeyValue> gone = store_.Delete(current->key, current->mod_revision);
   if (!gone.ok()) return ObjectError(kind, name, gone.status());
   if (KindHooks* hooks = HooksFor(kind)) hooks->Deleted(obj);
+  return Deleted{ToApiObject(*gone), true};
+}
+
+Result<Deleted> ObjectStore::DeleteNamespace(const storage::KeyValue& current, json ns_obj) {
+  const api::KindInfo& ns_kind = *api::FindKind("v1", "Namespace");
+  std::string name = ns_obj["metadata"].value("name", "");
+  storage::KeyValue latest = current;
+  // 1. Terminating: from here on the namespace refuses new content.
+  if (!ns_obj["metadata"].contains("deletionTimestamp")) {
+    ns_obj["metadata"]["deletionTimestamp"] = FormatRfc3339(clock_.Now());
+    ns_obj["metadata"]["deletionGracePeriodSeconds"] = 0;
+    ns_obj["status"]["phase"] = "Terminating";
+    Result<storage::KeyValue> marked = store_.Update(current.key, ns_obj.dump(), current.mod_revision);
+    if (!marked.ok()) return ObjectError(ns_kind, name, marked.status());
+    latest = *marked;
+  }
+  // 2. Empty it, as the namespace controller does (objects with finalizers are only marked).
+  bool emptied = true;
+  for (const api::KindInfo& kind : api::AllKinds()) {
+    if (!kind.namespaced) continue;
+    Result<json> deleted = DeleteCollection(kind, name, {});
+    if (!deleted.ok()) return deleted.status();
+    Result<int64_t> left = store_.Count(PrefixFor(kind, name));
+    if (!left.ok()) return left.status();
+    emptied = emptied && *left == 0;
+  }
+  // 3. Gone once empty, unless its own finalizers hold it.
+  if (!emptied || HasFinalizers(ns_obj)) return Deleted{ToApiObject(latest), false};
+  Result<storage::KeyValue> gone = store_.Delete(latest.key, latest.mod_revision);
+  if (!gone.ok()) return ObjectError(ns_kind, name, gone.status());
   return Deleted{ToApiObject(*gone), true};
 }
 

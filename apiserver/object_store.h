@@ -122,6 +122,9 @@ class ObjectStore {
                                   const nlohmann::json& body, const WriteOptions& opts);
   void StampNewObject(const api::KindInfo& kind, nlohmann::json& obj);
   KindHooks* HooksFor(const api::KindInfo& kind) const;
+  // Marks the namespace Terminating, deletes everything in it, and removes it once
+  // it is empty (and its own finalizers are gone); otherwise it stays Terminating.
+  Result<Deleted> DeleteNamespace(const storage::KeyValue& current, nlohmann::json ns_obj);
   // Validates and stores a stamped new object (generating its name if asked).
   Result<nlohmann::json> StoreNew(const api::KindInfo& kind, const std::string& ns, nlohmann::json& obj,
                                   bool dry_run);

@@ -92,7 +92,11 @@ TEST_CASE("kubectl: apply, re-apply, get, label, scale, delete", "[integration][
   CHECK_THAT(wait_output, Catch::Matchers::Contains("configmap/web-config condition met"));
   EXPECT_KUBECTL(k.Run("-n shop delete deploy -l app=web"), 0, "deployment.apps \"web\" deleted");
   EXPECT_KUBECTL(k.Run("-n shop get svc web -o name"), 0, "service/web");
-  EXPECT_KUBECTL(k.Run("delete -f " + app + " --ignore-not-found"), 0, "service \"web\" deleted");
+  // The namespace goes first and takes what is in it along.
+  EXPECT_KUBECTL(k.Run("delete -f " + app + " --ignore-not-found"), 0, "namespace \"shop\" deleted");
+  EXPECT_KUBECTL(k.Run("get ns shop"), 1, "Error from server (NotFound): namespaces \"shop\" not found");
+  EXPECT_KUBECTL(k.Run("get svc -A -o name"), 0, "");
+  CHECK(k.Run("get svc -A -o name").out.find("service/web") == std::string::npos);
 }
 
 TEST_CASE("kubectl: errors read as a real cluster's", "[integration][kubectl]") {

@@ -83,6 +83,36 @@ TEST_CASE("namespaces must exist and accept content", "[apiserver][objectstore]"
   CHECK(refused.status().code() == Code::kForbidden);
 }
 
+TEST_CASE("deleting a namespace deletes what is in it", "[apiserver][objectstore]") {
+  Fixture f;
+  const api::KindInfo& ns_kind = Kind("v1", "Namespace");
+  const api::KindInfo& cm_kind = Kind("v1", "ConfigMap");
+  json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team"}}}};
+  REQUIRE(f.objects.Create(ns_kind, "", ns, {}).ok());
+  REQUIRE(f.objects.Create(cm_kind, "team", ConfigMap("a"), {}).ok());
+  REQUIRE(f.objects.Create(Kind("apps/v1", "Deployment"), "team", Deployment("web"), {}).ok());
+  json held = ConfigMap("held");
+  held["metadata"]["finalizers"] = {"example.com/hold"};
+  REQUIRE(f.objects.Create(cm_kind, "team", held, {}).ok());
+  REQUIRE(f.objects.Create(cm_kind, "default", ConfigMap("elsewhere"), {}).ok());
+
+  Result<Deleted> first = f.objects.Delete(ns_kind, "", "team", {});
+  REQUIRE(first.ok());
+  CHECK_FALSE(first->removed);  // the held ConfigMap keeps it Terminating
+  CHECK(first->object["status"]["phase"] == "Terminating");
+  CHECK(f.objects.Get(cm_kind, "team", "a").status().code() == Code::kNotFound);
+  CHECK(f.objects.Get(Kind("apps/v1", "Deployment"), "team", "web").status().code() == Code::kNotFound);
+  CHECK(f.objects.Get(cm_kind, "default", "elsewhere").ok());
+
+  json live = *f.objects.Get(cm_kind, "team", "held");
+  live["metadata"]["finalizers"] = json::array();
+  REQUIRE(f.objects.Update(cm_kind, "team", "held", live, {}).ok());
+  Result<Deleted> second = f.objects.Delete(ns_kind, "", "team", {});
+  REQUIRE(second.ok());
+  CHECK(second->removed);
+  CHECK(f.objects.Get(ns_kind, "", "team").status().code() == Code::kNotFound);
+}
+
 TEST_CASE("update: CAS on resourceVersion, generation counts spec changes, status kept", "[apiserver][objectstore]") {
   Fixture f;
   const api::KindInfo& deploy = Kind("apps/v1", "Deployment");
