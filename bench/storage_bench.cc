@@ -168,11 +168,9 @@ std::unique_ptr<Storage> OpenStore(const std::string& path) {
   return std::move(s).value();
 }
 
-// Creates of distinct keys from `threads` writers for `seconds`.
-WriteResult StoreCreates(const Flags& f, int threads) {
-  TempDir dir(f.dir);
-  std::unique_ptr<Storage> store = OpenStore(dir.db());
-  const std::string value = MakeObject(1, f.value_bytes);
+// Runs `threads` writers for f.seconds, each calling write(thread, n) for n = 0, 1, …
+// (write returns the error text, empty on success); reports throughput and latency.
+WriteResult TimedWriters(const Flags& f, int threads, const std::function<std::string(int, int64_t)>& write) {
   std::vector<std::vector<double>> latencies(static_cast<size_t>(threads));
   std::atomic<bool> go{false};
   std::atomic<bool> stop{false};
@@ -181,12 +179,10 @@ WriteResult StoreCreates(const Flags& f, int threads) {
     workers.emplace_back([&, t] {
       std::vector<double>& lat = latencies[static_cast<size_t>(t)];
       lat.reserve(1 << 16);
-      const std::string prefix = "/registry/configmaps/bench/t" + std::to_string(t) + "-";
       while (!go.load()) std::this_thread::yield();
       for (int64_t n = 0; !stop.load(std::memory_order_relaxed); ++n) {
         const auto start = Clock::now();
-        Result<KeyValue> r = store->Create(prefix + std::to_string(n), value);
-        if (!r.ok()) Die("create: " + r.status().ToString());
+        if (std::string error = write(t, n); !error.empty()) Die(error);
         lat.push_back(Seconds(Clock::now() - start) * 1e3);
       }
     });
@@ -204,6 +200,17 @@ WriteResult StoreCreates(const Flags& f, int threads) {
   r.p50_ms = Percentile(all, 0.50);
   r.p99_ms = Percentile(all, 0.99);
   return r;
+}
+
+// Creates of distinct keys from `threads` writers for `seconds`.
+WriteResult StoreCreates(const Flags& f, int threads) {
+  TempDir dir(f.dir);
+  std::unique_ptr<Storage> store = OpenStore(dir.db());
+  const std::string value = MakeObject(1, f.value_bytes);
+  return TimedWriters(f, threads, [&](int t, int64_t n) -> std::string {
+    Result<KeyValue> r = store->Create("/registry/configmaps/bench/t" + std::to_string(t) + "-" + std::to_string(n), value);
+    return r.ok() ? "" : "create: " + r.status().ToString();
+  });
 }
 
 void Check(int rc, sqlite3* db, const char* what) {
@@ -292,44 +299,17 @@ WriteResult DiskSync(const Flags& f) {
 // Puts of distinct keys from f.etcd_clients connections for f.seconds.
 WriteResult EtcdPuts(const Flags& f) {
   static std::atomic<int> round{0};
-  const int this_round = round++;
+  const std::string prefix = "/registry/configmaps/bench/r" + std::to_string(round++) + "-c";
   const std::string value = MakeObject(1, f.value_bytes);
-  std::vector<std::vector<double>> latencies(static_cast<size_t>(f.etcd_clients));
   std::vector<std::unique_ptr<EtcdJsonClient>> conns;
   for (int c = 0; c < f.etcd_clients; ++c) {
     conns.push_back(std::make_unique<EtcdJsonClient>());
     if (Status s = conns.back()->Connect(f.etcd); !s.ok()) Die(s.ToString());
   }
-  std::atomic<bool> go{false};
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> clients;
-  for (int c = 0; c < f.etcd_clients; ++c) {
-    clients.emplace_back([&, c] {
-      std::vector<double>& lat = latencies[static_cast<size_t>(c)];
-      const std::string prefix = "/registry/configmaps/bench/r" + std::to_string(this_round) +
-                                 "-c" + std::to_string(c) + "-";
-      while (!go.load()) std::this_thread::yield();
-      for (int64_t n = 0; !stop.load(std::memory_order_relaxed); ++n) {
-        const auto start = Clock::now();
-        Status s = conns[static_cast<size_t>(c)]->Put(prefix + std::to_string(n), value);
-        if (!s.ok()) Die(s.ToString());
-        lat.push_back(Seconds(Clock::now() - start) * 1e3);
-      }
-    });
-  }
-  const auto start = Clock::now();
-  go = true;
-  std::this_thread::sleep_for(std::chrono::duration<double>(f.seconds));
-  stop = true;
-  for (std::thread& c : clients) c.join();
-  const double elapsed = Seconds(Clock::now() - start);
-  std::vector<double> all;
-  for (const std::vector<double>& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  WriteResult r;
-  r.per_second = static_cast<double>(all.size()) / elapsed;
-  r.p50_ms = Percentile(all, 0.50);
-  r.p99_ms = Percentile(all, 0.99);
-  return r;
+  return TimedWriters(f, f.etcd_clients, [&](int c, int64_t n) -> std::string {
+    Status s = conns[static_cast<size_t>(c)]->Put(prefix + std::to_string(c) + "-" + std::to_string(n), value);
+    return s.ok() ? "" : s.ToString();
+  });
 }
 
 const std::string kListPrefix = "/registry/configmaps/bench/";
