@@ -381,6 +381,16 @@ Result<Deleted> ObjectStore::DeleteNamespace(const storage::KeyValue& current, j
   return Deleted{ToApiObject(*gone), true};
 }
 
+Result<std::optional<json>> ObjectStore::ValueAt(const std::string& key, int64_t revision) {
+  storage::ListOptions opts;
+  opts.revision = revision;
+  opts.limit = 1;  // the key itself sorts first among the keys it prefixes
+  Result<storage::ListResult> found = store_.List(key, opts);
+  if (!found.ok()) return found.status();
+  if (found->items.empty() || found->items[0].key != key) return std::optional<json>();
+  return std::optional<json>(ToApiObject(found->items[0]));
+}
+
 Result<std::unique_ptr<storage::Watcher>> ObjectStore::Watch(const api::KindInfo& kind, const std::string& ns,
                                                              int64_t resource_version) {
   return store_.Watch(PrefixFor(kind, ns), resource_version);

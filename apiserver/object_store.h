@@ -111,6 +111,10 @@ class ObjectStore {
 
   const Clock& clock() const { return clock_; }
 
+  // The object stored under key as of revision (nullopt when it did not exist then);
+  // Gone once that revision is compacted.
+  Result<std::optional<nlohmann::json>> ValueAt(const std::string& key, int64_t revision);
+
   static std::string KeyFor(const api::KindInfo& kind, const std::string& ns, const std::string& name);
   static std::string PrefixFor(const api::KindInfo& kind, const std::string& ns);
   // The stored value as an API object: adds metadata.resourceVersion from the revision.

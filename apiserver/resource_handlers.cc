@@ -1,6 +1,7 @@
 #include "apiserver/resource_handlers.h"
 
 #include <chrono>
+#include <unordered_map>
 
 #include "api/decode.h"
 #include "api/yaml.h"
@@ -145,6 +146,58 @@ void SendObjects(httplib::Response& res, const httplib::Request& req, const api:
 
 std::string EventLine(const char* type, json object) {
   return json{{"type", type}, {"object", std::move(object)}}.dump() + "\n";
+}
+
+// Counts the stream as open for as long as its state lives.
+struct OpenWatch {
+  ApiMetrics& metrics;
+  explicit OpenWatch(ApiMetrics& m) : metrics(m) { metrics.WatchOpened(); }
+  ~OpenWatch() { metrics.WatchClosed(); }
+  OpenWatch(const OpenWatch&) = delete;
+  OpenWatch& operator=(const OpenWatch&) = delete;
+};
+
+// What one watch stream carries between calls of its content provider.
+struct WatchState {
+  std::unique_ptr<storage::Watcher> stream;
+  api::LabelSelector labels;
+  api::FieldSelector fields;
+  std::string prologue;
+  int64_t last_revision;
+  std::chrono::steady_clock::time_point last_bookmark = std::chrono::steady_clock::now();
+  std::unique_ptr<OpenWatch> open;
+  // With a selector: whether the client last saw each key as matching.
+  bool selective = false;
+  std::unordered_map<std::string, bool> matched;
+};
+
+// The event a selective watch shows for ev, or nullptr to skip it: an object that
+// starts matching the selectors is ADDED, one that stops matching is DELETED, as
+// Kubernetes' watch cache does. Whether the client saw it matching is remembered
+// per key; for a key not seen yet the stored value before the event decides.
+const char* SelectedEventType(WatchState& st, ObjectStore& objects, const storage::Event& ev, const json& obj) {
+  if (!st.selective) return EventTypeName(ev.type);
+  bool now = st.labels.MatchesObject(obj) && st.fields.Matches(obj);
+  const std::string& key = ev.kv.key;
+  bool before = false;
+  auto known = st.matched.find(key);
+  if (ev.type == storage::EventType::kCreated) {
+    before = false;
+  } else if (known != st.matched.end()) {
+    before = known->second;
+  } else if (ev.type == storage::EventType::kUpdated) {
+    Result<std::optional<json>> prev = objects.ValueAt(key, ev.kv.mod_revision - 1);
+    before = prev.ok() && prev->has_value() && st.labels.MatchesObject(**prev) && st.fields.Matches(**prev);
+  } else {
+    before = now;  // a delete carries the last value
+  }
+  if (ev.type == storage::EventType::kDeleted) {
+    st.matched.erase(key);
+    return before ? "DELETED" : nullptr;
+  }
+  st.matched[key] = now;
+  if (now) return before ? "MODIFIED" : "ADDED";
+  return before ? "DELETED" : nullptr;
 }
 
 }  // namespace
@@ -308,26 +361,19 @@ void ResourceHandlers::Watch(const api::KindInfo& kind, const RequestInfo& info,
     prologue = EventLine("ERROR", status);
   }
 
-  // Counts the stream as open for as long as its state lives.
-  struct OpenWatch {
-    ApiMetrics& metrics;
-    explicit OpenWatch(ApiMetrics& m) : metrics(m) { metrics.WatchOpened(); }
-    ~OpenWatch() { metrics.WatchClosed(); }
-    OpenWatch(const OpenWatch&) = delete;
-    OpenWatch& operator=(const OpenWatch&) = delete;
-  };
-  struct State {
-    std::unique_ptr<storage::Watcher> stream;
-    api::LabelSelector labels;
-    api::FieldSelector fields;
-    std::string prologue;
-    int64_t last_revision;
-    std::chrono::steady_clock::time_point last_bookmark = std::chrono::steady_clock::now();
-    std::unique_ptr<OpenWatch> open;
-  };
-  auto state = std::make_shared<State>(State{watcher.ok() ? std::move(*watcher) : nullptr, std::move(*labels),
+  auto state = std::make_shared<WatchState>(WatchState{watcher.ok() ? std::move(*watcher) : nullptr, std::move(*labels),
                                              std::move(*fields), std::move(prologue), from});
   state->open = std::make_unique<OpenWatch>(metrics_);
+  state->selective = !state->labels.Empty() || !state->fields.Empty();
+  if (state->selective && *rv == 0) {
+    // The prologue told the client about every object that matches now.
+    Result<json> known = objects_.List(kind, info.namespace_, {req.get_param_value("labelSelector"), field_selector, 0, ""});
+    if (known.ok()) {
+      for (const json& obj : (*known)["items"]) {
+        state->matched[ObjectStore::KeyFor(kind, obj["metadata"].value("namespace", ""), obj["metadata"]["name"])] = true;
+      }
+    }
+  }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*timeout_s);
   const std::atomic<bool>& stopping = stopping_;
   const Clock& clock = objects_.clock();
@@ -355,7 +401,7 @@ void ResourceHandlers::Watch(const api::KindInfo& kind, const RequestInfo& info,
   res.status = 200;
   res.set_chunked_content_provider(
       as_table ? kTableContentType : kWatchContentType,
-      [&stopping, state, deadline, render, bookmarks, &kind](size_t, httplib::DataSink& sink) {
+      [&stopping, state, deadline, render, bookmarks, &kind, &objects = objects_](size_t, httplib::DataSink& sink) {
         if (!state->prologue.empty()) {
           if (!sink.write(state->prologue.data(), state->prologue.size())) return false;
           state->prologue.clear();
@@ -372,8 +418,8 @@ void ResourceHandlers::Watch(const api::KindInfo& kind, const RequestInfo& info,
           for (const auto& ev : events) {
             state->last_revision = ev.kv.mod_revision;
             json obj = ObjectStore::ToApiObject(ev.kv);
-            if (!state->labels.MatchesObject(obj) || !state->fields.Matches(obj)) continue;
-            out += render(EventTypeName(ev.type), std::move(obj));
+            const char* type = SelectedEventType(*state, objects, ev, obj);
+            if (type) out += render(type, std::move(obj));
           }
           auto now = std::chrono::steady_clock::now();
           if (bookmarks && now - state->last_bookmark >= kBookmarkInterval) {

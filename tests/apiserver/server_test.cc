@@ -209,6 +209,47 @@ TEST_CASE("watch streams events after a resourceVersion", "[integration][apiserv
   CHECK(events[2]["object"]["metadata"]["name"] == "w-1");
 }
 
+TEST_CASE("a selective watch sees objects enter and leave its selection", "[integration][apiserver]") {
+  TempDir dir;
+  ServerProcess server(dir.path());
+  auto client = server.NewClient();
+  httplib::Client& c = *client;
+  REQUIRE(c.Post(kPods, Pod("before", "db").dump(), "application/json")->status == 201);
+  std::string rv = Body(c.Get(kPods))["metadata"]["resourceVersion"];
+
+  std::vector<std::pair<std::string, std::string>> events;  // type, name
+  std::thread watcher([&] {
+    auto wc = server.NewClient();
+    std::string buffer;
+    wc->Get((std::string(kPods) + "?watch=true&labelSelector=app%3Dweb&timeoutSeconds=30&resourceVersion=" + rv).c_str(),
+            [&](const char* data, size_t n) {
+              buffer.append(data, n);
+              size_t nl;
+              while ((nl = buffer.find('\n')) != std::string::npos) {
+                json ev = json::parse(buffer.substr(0, nl));
+                events.emplace_back(ev["type"], ev["object"]["metadata"]["name"]);
+                buffer.erase(0, nl + 1);
+              }
+              return events.size() < 5;
+            });
+  });
+  auto relabel = [&](const std::string& name, const std::string& app) {
+    json pod = Body(c.Get(std::string(kPods) + "/" + name));
+    pod["metadata"]["labels"]["app"] = app;
+    REQUIRE(c.Put(std::string(kPods) + "/" + name, pod.dump(), "application/json")->status == 200);
+  };
+  REQUIRE(c.Post(kPods, Pod("w").dump(), "application/json")->status == 201);  // ADDED
+  relabel("w", "db");                                                           // DELETED: left
+  relabel("w", "web");                                                          // ADDED: back
+  relabel("before", "web");  // ADDED: created before the watch, never seen by it, now matches
+  REQUIRE(c.Post(kPods, Pod("other", "db").dump(), "application/json")->status == 201);  // not shown
+  REQUIRE(c.Delete(std::string(kPods) + "/w")->status == 200);                           // DELETED
+  watcher.join();
+  std::vector<std::pair<std::string, std::string>> want = {
+      {"ADDED", "w"}, {"DELETED", "w"}, {"ADDED", "w"}, {"ADDED", "before"}, {"DELETED", "w"}};
+  CHECK(events == want);
+}
+
 TEST_CASE("restart keeps objects and resourceVersions keep increasing", "[integration][apiserver]") {
   TempDir dir;
   int64_t rv_before = 0;
