@@ -20,16 +20,9 @@ constexpr int64_t kDefaultWatchTimeoutSeconds = 1800;
 
 Result<WriteOptions> WriteOptionsOf(const httplib::Request& req) {
   WriteOptions opts;
-  std::string v = req.get_param_value("fieldValidation");
-  if (v.empty() || v == "Warn") {
-    opts.field_validation = api::FieldValidation::kWarn;
-  } else if (v == "Strict") {
-    opts.field_validation = api::FieldValidation::kStrict;
-  } else if (v == "Ignore") {
-    opts.field_validation = api::FieldValidation::kIgnore;
-  } else {
-    return Status::BadRequest("fieldValidation must be one of Ignore, Warn, Strict; got \"" + v + "\"");
-  }
+  Result<api::FieldValidation> validation = api::ParseFieldValidation(req.get_param_value("fieldValidation"));
+  if (!validation.ok()) return validation.status();
+  opts.field_validation = *validation;
   std::string dry_run = req.get_param_value("dryRun");
   if (!dry_run.empty() && dry_run != "All") {
     return Status::BadRequest("dryRun: Unsupported value: \"" + dry_run + "\": supported values: \"All\"");
@@ -343,39 +336,6 @@ void ResourceHandlers::Watch(const api::KindInfo& kind, const RequestInfo& info,
   bool as_table = WantsTable(req);
   bool bookmarks = req.get_param_value("allowWatchBookmarks") == "true";
 
-  // Without a resourceVersion the client wants the current state first, as ADDED events.
-  std::string prologue;
-  int64_t from = *rv;
-  if (from == 0) {
-    Result<json> current = objects_.List(kind, info.namespace_, {req.get_param_value("labelSelector"), field_selector, 0, ""});
-    if (!current.ok()) return SendStatus(res, current.status(), info);
-    from = std::stoll((*current)["metadata"]["resourceVersion"].get<std::string>());
-    for (json& obj : (*current)["items"]) prologue += EventLine("ADDED", std::move(obj));
-  }
-  Result<std::unique_ptr<storage::Watcher>> watcher = objects_.Watch(kind, info.namespace_, from);
-  if (!watcher.ok() && watcher.status().code() != Code::kGone) return SendStatus(res, watcher.status(), info);
-  if (!watcher.ok()) {
-    Status expired(Code::kGone, "too old resource version: " + std::to_string(from));
-    json status = StatusToJson(expired);
-    status["reason"] = "Expired";
-    prologue = EventLine("ERROR", status);
-  }
-
-  auto state = std::make_shared<WatchState>(WatchState{watcher.ok() ? std::move(*watcher) : nullptr, std::move(*labels),
-                                             std::move(*fields), std::move(prologue), from});
-  state->open = std::make_unique<OpenWatch>(metrics_);
-  state->selective = !state->labels.Empty() || !state->fields.Empty();
-  if (state->selective && *rv == 0) {
-    // The prologue told the client about every object that matches now.
-    Result<json> known = objects_.List(kind, info.namespace_, {req.get_param_value("labelSelector"), field_selector, 0, ""});
-    if (known.ok()) {
-      for (const json& obj : (*known)["items"]) {
-        state->matched[ObjectStore::KeyFor(kind, obj["metadata"].value("namespace", ""), obj["metadata"]["name"])] = true;
-      }
-    }
-  }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*timeout_s);
-  const std::atomic<bool>& stopping = stopping_;
   const Clock& clock = objects_.clock();
   TableOptions row_opts = *table_opts;
   // Renders one event in the negotiated form: the object, or a one-row Table.
@@ -386,18 +346,36 @@ void ResourceHandlers::Watch(const api::KindInfo& kind, const RequestInfo& info,
     std::string rv = obj["metadata"].value("resourceVersion", "");
     return EventLine(type, ToTable(kind, {std::move(obj)}, row_opts, clock, rv));
   };
-  if (as_table && !state->prologue.empty()) {
-    // Re-render the ADDED prologue as tables.
-    std::string rendered;
-    size_t start = 0;
-    while (start < state->prologue.size()) {
-      size_t nl = state->prologue.find('\n', start);
-      json ev = json::parse(state->prologue.substr(start, nl - start));
-      rendered += render(ev["type"].get<std::string>().c_str(), std::move(ev["object"]));
-      start = nl + 1;
-    }
-    state->prologue = std::move(rendered);
+
+  // Without a resourceVersion the client wants the current state first, as ADDED events.
+  json current = json::array();
+  int64_t from = *rv;
+  if (from == 0) {
+    Result<json> list = objects_.List(kind, info.namespace_, {req.get_param_value("labelSelector"), field_selector, 0, ""});
+    if (!list.ok()) return SendStatus(res, list.status(), info);
+    from = std::stoll((*list)["metadata"]["resourceVersion"].get<std::string>());
+    current = std::move((*list)["items"]);
   }
+  Result<std::unique_ptr<storage::Watcher>> watcher = objects_.Watch(kind, info.namespace_, from);
+  if (!watcher.ok() && watcher.status().code() != Code::kGone) return SendStatus(res, watcher.status(), info);
+  auto state = std::make_shared<WatchState>(WatchState{watcher.ok() ? std::move(*watcher) : nullptr, std::move(*labels),
+                                                       std::move(*fields), "", from});
+  state->open = std::make_unique<OpenWatch>(metrics_);
+  state->selective = !state->labels.Empty() || !state->fields.Empty();
+  if (!watcher.ok()) {
+    json status = StatusToJson(Status(Code::kGone, "too old resource version: " + std::to_string(from)));
+    status["reason"] = "Expired";
+    state->prologue = EventLine("ERROR", status);
+  }
+  for (json& obj : current) {
+    // The client now knows every object that matches, so a later change is MODIFIED.
+    if (state->selective) {
+      state->matched[ObjectStore::KeyFor(kind, obj["metadata"].value("namespace", ""), obj["metadata"]["name"])] = true;
+    }
+    state->prologue += render("ADDED", std::move(obj));
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*timeout_s);
+  const std::atomic<bool>& stopping = stopping_;
   res.status = 200;
   res.set_chunked_content_provider(
       as_table ? kTableContentType : kWatchContentType,
