@@ -9,6 +9,9 @@ packages=(
   nlohmann-json3-dev libyaml-cpp-dev
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
   catch2
+  libprotobuf-dev
+  libseccomp-dev libcap-dev libarchive-dev libzstd-dev
+  busybox-static skopeo docker-registry crun runc
 )
 
 missing=()
