@@ -1,0 +1,52 @@
+// Small file-system helpers for the image store: an owning fd, whole-file reads,
+// durable atomic writes and tree removal that never follows symlinks.
+//
+// Every helper returns a Status that keeps errno and names the path. None of them
+// is safe against a concurrent writer of the same path; callers serialise.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "base/status.h"
+
+namespace skiff::images {
+
+// Owns a file descriptor; closes it on destruction.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd();
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+// The whole content of path. NotFound when it does not exist.
+Result<std::string> ReadFile(const std::string& path);
+
+// Writes data to path through "<path>.tmp-<pid>": write, fsync, rename, fsync of
+// the directory. On failure path keeps its old content and no temp file is left.
+Status WriteFileAtomic(const std::string& path, std::string_view data);
+
+// mkdir -p with mode 0700 for the directories it creates.
+Status MakeDirs(const std::string& path);
+
+// rm -rf that never follows symlinks; OK when path does not exist.
+Status RemoveTree(const std::string& path);
+
+// fsync of a directory, so a rename inside it is durable.
+Status SyncDir(const std::string& path);
+
+bool PathExists(const std::string& path);
+
+}  // namespace skiff::images
