@@ -10,6 +10,12 @@ Status Status::Invalid(std::string m, std::vector<FieldCause> causes) {
   return s;
 }
 
+Status Status::Conflict(std::string m, std::vector<FieldCause> causes) {
+  Status s(Code::kConflict, std::move(m));
+  s.causes_ = std::move(causes);
+  return s;
+}
+
 Status Status::FromErrno(int err, std::string_view context) {
   std::string m(context);
   m += ": ";

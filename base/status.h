@@ -55,6 +55,8 @@ class [[nodiscard]] Status {
   static Status NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }
   static Status AlreadyExists(std::string m) { return {Code::kAlreadyExists, std::move(m)}; }
   static Status Conflict(std::string m) { return {Code::kConflict, std::move(m)}; }
+  // A Conflict with causes (server-side apply's FieldManagerConflict per field).
+  static Status Conflict(std::string m, std::vector<FieldCause> causes);
   static Status Gone(std::string m) { return {Code::kGone, std::move(m)}; }
   static Status BadRequest(std::string m) { return {Code::kBadRequest, std::move(m)}; }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
