@@ -1,5 +1,9 @@
 #include "apiserver/http_server.h"
 
+#include <limits>
+
+#include "apiserver/elastic_task_queue.h"
+
 #include <httplib.h>
 
 #include <chrono>
@@ -11,6 +15,11 @@
 #include "apiserver/http_util.h"
 
 namespace skiff::apiserver {
+
+namespace {
+constexpr size_t kIdleThreads = 8;         // threads an idle server keeps
+constexpr time_t kKeepAliveSeconds = 120;  // an idle keep-alive connection is closed after this
+}  // namespace
 
 using nlohmann::json;
 
@@ -53,9 +62,13 @@ Status ApiServer::CreateListener() {
 Status ApiServer::Start() {
   SKIFF_RETURN_IF_ERROR(CreateListener());
   InstallRoutes();
-  size_t threads = options_.threads;
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  size_t max_threads = options_.max_threads;
+  http_->new_task_queue = [max_threads] { return new ElasticTaskQueue(kIdleThreads, max_threads); };
   http_->set_tcp_nodelay(true);
+  // cpp-httplib closes a connection after 5 requests by default; a client would
+  // then pay a TLS handshake every 5 requests.
+  http_->set_keep_alive_max_count(std::numeric_limits<int>::max());
+  http_->set_keep_alive_timeout(kKeepAliveSeconds);
   http_->set_payload_max_length(options_.max_body_bytes);
   if (options_.port == 0) {
     port_ = http_->bind_to_any_port(options_.host);

@@ -3,8 +3,9 @@
 // Serves /healthz, /livez, /readyz, /version and the resource paths of every kind
 // in api/kinds.h (create, get, list, watch, update, delete) through ObjectStore.
 // Errors are metav1.Status bodies; warnings go out as `Warning: 299 - "..."`
-// headers. The listener uses TCP_NODELAY and a thread pool sized for many
-// concurrent watches.
+// headers. The listener uses TCP_NODELAY, keeps connections alive for any
+// number of requests, and serves each connection on its own thread from an
+// elastic pool, so thousands of concurrent watches fit.
 //
 // Every request except /healthz, /livez, /readyz and /version must carry a
 // credential the Authenticator accepts (401 Unauthorized otherwise).
@@ -30,7 +31,7 @@ namespace skiff::apiserver {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 6443;                  // 0 = pick a free port (see port())
-  size_t threads = 256;             // one per in-flight request or watch
+  size_t max_threads = 16384;       // one per open connection (each watch holds one)
   size_t max_body_bytes = 3 << 20;  // 3 MiB, as kube-apiserver's request limit
   // HTTPS when cert_file is set: serving certificate and key; client certificates
   // signed by client_ca_file are accepted as credentials.

@@ -1,11 +1,14 @@
 #include "apiserver/object_store.h"
 
+#include <charconv>
+
 #include "api/defaults/defaults.h"
 #include "api/field_error.h"
 #include "api/fields/field_selector.h"
 #include "api/labels/label_selector.h"
 #include "api/validation/validation.h"
 #include "apiserver/api_errors.h"
+#include "apiserver/apply/apply.h"
 #include "apiserver/continue_token.h"
 #include "apiserver/object_meta_stamp.h"
 
@@ -67,6 +70,13 @@ std::string ObjectStore::KeyFor(const api::KindInfo& kind, const std::string& ns
   return PrefixFor(kind, kind.namespaced ? ns : std::string()) + name;
 }
 
+// The object just written, as the API shows it (no need to parse what was stored).
+static json WithResourceVersion(const json& obj, int64_t revision) {
+  json out = obj;
+  out["metadata"]["resourceVersion"] = std::to_string(revision);
+  return out;
+}
+
 json ObjectStore::ToApiObject(const storage::KeyValue& kv) {
   json obj = json::parse(kv.value);
   obj["metadata"]["resourceVersion"] = std::to_string(kv.mod_revision);
@@ -83,16 +93,30 @@ Status ObjectStore::EnsureSystemNamespaces() {
   return Status::Ok();
 }
 
-Status ObjectStore::CheckNamespaceAccepts(const api::KindInfo& kind, const std::string& ns) {
-  if (!kind.namespaced) return Status::Ok();
-  const api::KindInfo* ns_kind = api::FindKind("v1", "Namespace");
-  Result<storage::KeyValue> found = store_.Get(KeyFor(*ns_kind, "", ns));
+Result<CachedObjectPtr> ObjectStore::FindNamespace(const std::string& ns) {
+  const api::KindInfo& ns_kind = *api::FindKind("v1", "Namespace");
+  std::string key = KeyFor(ns_kind, "", ns);
+  if (cache_) {
+    // Namespaces change rarely: a hit needs no wait; a miss may be a namespace
+    // created a moment ago, so look again once the cache has caught up.
+    if (CachedObjectPtr hit = cache_->For(ns_kind).Get(key)) return hit;
+    SKIFF_RETURN_IF_ERROR(cache_->WaitFresh());
+    return cache_->For(ns_kind).Get(key);
+  }
+  Result<storage::KeyValue> found = store_.Get(key);
   if (!found.ok()) {
-    if (found.status().code() == Code::kNotFound) return Status::NotFound("namespaces \"" + ns + "\" not found");
+    if (found.status().code() == Code::kNotFound) return CachedObjectPtr();
     return found.status();
   }
-  json ns_obj = json::parse(found->value);
-  if (ns_obj["metadata"].contains("deletionTimestamp")) {
+  return MakeCachedObject(ns_kind, *found);
+}
+
+Status ObjectStore::CheckNamespaceAccepts(const api::KindInfo& kind, const std::string& ns) {
+  if (!kind.namespaced) return Status::Ok();
+  Result<CachedObjectPtr> found = FindNamespace(ns);
+  if (!found.ok()) return found.status();
+  if (!*found) return Status::NotFound("namespaces \"" + ns + "\" not found");
+  if ((*found)->deleting) {
     return Status(Code::kForbidden, kind.resource + " is forbidden: unable to create new content in namespace " +
                                         ns + " because it is being terminated");
   }
@@ -151,6 +175,8 @@ Result<Written> ObjectStore::Create(const api::KindInfo& kind, const std::string
   }
   SKIFF_RETURN_IF_ERROR(CheckNamespaceAccepts(kind, ns));
   StampNewObject(kind, obj);
+  SKIFF_RETURN_IF_ERROR(
+      apply::RecordUpdate(kind, json(), obj, opts.field_manager, apply::Scope::kMain, clock_.Now()));
   KindHooks* hooks = HooksFor(kind);
   if (hooks) SKIFF_RETURN_IF_ERROR(hooks->BeforeCreate(obj));
   Result<json> stored = StoreNew(kind, ns, obj, opts.dry_run);
@@ -170,7 +196,7 @@ Result<json> ObjectStore::StoreNew(const api::KindInfo& kind, const std::string&
     if (!errs.empty()) return api::ToInvalidStatus(kind.kind, name, errs);
     if (dry_run) return obj;
     Result<storage::KeyValue> stored = store_.Create(KeyFor(kind, ns, name), obj.dump());
-    if (stored.ok()) return ToApiObject(*stored);
+    if (stored.ok()) return WithResourceVersion(obj, stored->mod_revision);
     if (stored.status().code() != Code::kAlreadyExists) return stored.status();
     if (!generated) return ObjectExists(kind, name);
   }
@@ -195,59 +221,136 @@ Status ObjectStore::RebuildHooks() {
   return Status::Ok();
 }
 
-Result<json> ObjectStore::Get(const api::KindInfo& kind, const std::string& ns, const std::string& name) {
-  Result<storage::KeyValue> kv = store_.Get(KeyFor(kind, ns, name));
+Result<CachedObjectPtr> ObjectStore::GetObject(const api::KindInfo& kind, const std::string& ns,
+                                              const std::string& name) {
+  std::string key = KeyFor(kind, ns, name);
+  if (cache_) {
+    SKIFF_RETURN_IF_ERROR(cache_->WaitFresh());
+    CachedObjectPtr obj = cache_->For(kind).Get(key);
+    if (!obj) return ObjectNotFound(kind, name);
+    return obj;
+  }
+  Result<storage::KeyValue> kv = store_.Get(key);
   if (!kv.ok()) {
     if (kv.status().code() == Code::kNotFound) return ObjectNotFound(kind, name);
     return kv.status();
   }
-  return ToApiObject(*kv);
+  return MakeCachedObject(kind, *kv);
 }
 
-Result<json> ObjectStore::List(const api::KindInfo& kind, const std::string& ns, const ListQuery& q) {
-  Result<api::LabelSelector> labels = api::ParseLabelSelector(q.label_selector);
-  if (!labels.ok()) return labels.status();
-  Result<api::FieldSelector> fields = api::ParseFieldSelector(q.field_selector, kind);
-  if (!fields.ok()) return fields.status();
+Result<json> ObjectStore::Get(const api::KindInfo& kind, const std::string& ns, const std::string& name) {
+  Result<CachedObjectPtr> obj = GetObject(kind, ns, name);
+  if (!obj.ok()) return obj.status();
+  return ParseCached(**obj);
+}
 
+Result<WatchFilter> ObjectStore::FilterOf(const api::KindInfo& kind, const std::string& ns,
+                                          const std::string& label_selector, const std::string& field_selector) {
+  Result<api::LabelSelector> labels = api::ParseLabelSelector(label_selector);
+  if (!labels.ok()) return labels.status();
+  Result<api::FieldSelector> fields = api::ParseFieldSelector(field_selector, kind);
+  if (!fields.ok()) return fields.status();
+  return WatchFilter{kind.namespaced ? ns : std::string(), std::move(*labels), std::move(*fields)};
+}
+
+Result<Listed> ObjectStore::ListFromStorage(const api::KindInfo& kind, const WatchFilter& filter, int64_t revision,
+                                            std::string start_after, int64_t limit) {
   storage::ListOptions opts;
-  if (!q.continue_token.empty()) {
-    Result<ContinueToken> token = DecodeContinueToken(q.continue_token);
-    if (!token.ok()) return token.status();
-    opts.revision = token->revision;
-    opts.start_after = token->last_key;
-  }
-  json items = json::array();
-  int64_t read_revision = 0;
+  opts.revision = revision;
+  opts.start_after = std::move(start_after);
+  Listed out;
   std::string last_key;
   bool more = false;
   // Page through storage until the selected items fill the limit.
   while (true) {
-    opts.limit = q.limit > 0 ? q.limit - static_cast<int64_t>(items.size()) : 0;
-    Result<storage::ListResult> page = store_.List(PrefixFor(kind, ns), opts);
-    if (!page.ok()) {
-      if (page.status().code() == Code::kGone && !q.continue_token.empty()) {
-        return Status::Gone("The provided continue parameter is too old to display a consistent list result. "
-                            "You can start a new list without the continue parameter.");
-      }
-      return page.status();
-    }
-    read_revision = page->revision;
+    opts.limit = limit > 0 ? limit - static_cast<int64_t>(out.items.size()) : 0;
+    Result<storage::ListResult> page = store_.List(PrefixFor(kind, filter.namespace_), opts);
+    if (!page.ok()) return page.status();
+    out.revision = page->revision;
     for (const auto& kv : page->items) {
       last_key = kv.key;
-      json obj = ToApiObject(kv);
-      if (labels->MatchesObject(obj) && fields->Matches(obj)) items.push_back(std::move(obj));
+      Result<CachedObjectPtr> obj = MakeCachedObject(kind, kv);
+      if (!obj.ok()) return obj.status();
+      if (filter.Matches(**obj)) out.items.push_back(std::move(*obj));
     }
     more = page->more;
-    if (!more || (q.limit > 0 && static_cast<int64_t>(items.size()) >= q.limit)) break;
-    opts.revision = read_revision;
+    if (!more || (limit > 0 && static_cast<int64_t>(out.items.size()) >= limit)) break;
+    opts.revision = out.revision;
     opts.start_after = last_key;
   }
+  if (more) out.continue_token = EncodeContinueToken({out.revision, last_key});
+  return out;
+}
+
+namespace {
+
+Result<int64_t> ParseResourceVersion(const std::string& rv) {
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(rv.data(), rv.data() + rv.size(), n);
+  if (ec != std::errc() || end != rv.data() + rv.size() || n < 0) {
+    return Status::BadRequest("invalid resource version \"" + rv + "\": expected a non-negative integer");
+  }
+  return n;
+}
+
+}  // namespace
+
+Result<Listed> ObjectStore::ListObjects(const api::KindInfo& kind, const std::string& ns, const ListQuery& q) {
+  Result<WatchFilter> filter = FilterOf(kind, ns, q.label_selector, q.field_selector);
+  if (!filter.ok()) return filter.status();
+  const std::string& match = q.resource_version_match;
+  if (!match.empty() && match != "Exact" && match != "NotOlderThan") {
+    return Status::BadRequest("resourceVersionMatch: Unsupported value: \"" + match +
+                              "\": supported values: \"Exact\", \"NotOlderThan\"");
+  }
+  if (!match.empty() && q.resource_version.empty()) {
+    return Status::BadRequest("resourceVersionMatch is forbidden unless resourceVersion is provided");
+  }
+  int64_t rv = 0;
+  if (!q.resource_version.empty()) {
+    Result<int64_t> parsed = ParseResourceVersion(q.resource_version);
+    if (!parsed.ok()) return parsed.status();
+    rv = *parsed;
+  }
+  if (!q.continue_token.empty()) {
+    if (!q.resource_version.empty()) {
+      return Status::BadRequest("specifying resource version is not allowed when using continue");
+    }
+    Result<ContinueToken> token = DecodeContinueToken(q.continue_token);
+    if (!token.ok()) return token.status();
+    Result<Listed> page = ListFromStorage(kind, *filter, token->revision, token->last_key, q.limit);
+    if (!page.ok() && page.status().code() == Code::kGone) {
+      return Status::Gone("The provided continue parameter is too old to display a consistent list result. "
+                          "You can start a new list without the continue parameter.");
+    }
+    return page;
+  }
+  if (match == "Exact") {
+    if (rv == 0) return Status::BadRequest("resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"");
+    return ListFromStorage(kind, *filter, rv, "", q.limit);
+  }
+  if (!cache_) return ListFromStorage(kind, *filter, 0, "", q.limit);
+  if (q.resource_version.empty()) {
+    SKIFF_RETURN_IF_ERROR(cache_->WaitFresh());
+  } else if (rv > 0) {
+    SKIFF_RETURN_IF_ERROR(cache_->WaitFor(rv));
+  }
+  CacheListResult found = cache_->For(kind).List(*filter, "", q.limit);
+  Listed out{std::move(found.items), found.revision, ""};
+  if (found.more) out.continue_token = EncodeContinueToken({out.revision, out.items.back()->key});
+  return out;
+}
+
+Result<json> ObjectStore::List(const api::KindInfo& kind, const std::string& ns, const ListQuery& q) {
+  Result<Listed> listed = ListObjects(kind, ns, q);
+  if (!listed.ok()) return listed.status();
+  json items = json::array();
+  for (const CachedObjectPtr& obj : listed->items) items.push_back(ParseCached(*obj));
   json list = {{"apiVersion", kind.ApiVersion()},
                {"kind", kind.kind + "List"},
-               {"metadata", {{"resourceVersion", std::to_string(read_revision)}}},
+               {"metadata", {{"resourceVersion", std::to_string(listed->revision)}}},
                {"items", std::move(items)}};
-  if (more) list["metadata"]["continue"] = EncodeContinueToken({read_revision, last_key});
+  if (!listed->continue_token.empty()) list["metadata"]["continue"] = listed->continue_token;
   return list;
 }
 
@@ -284,6 +387,8 @@ Result<Written> ObjectStore::Update(const api::KindInfo& kind, const std::string
   if (TracksGeneration(kind) && obj.value("spec", json()) != old_obj.value("spec", json())) {
     meta["generation"] = old_obj["metadata"].value("generation", 0) + 1;
   }
+  SKIFF_RETURN_IF_ERROR(
+      apply::RecordUpdate(kind, old_obj, obj, opts.field_manager, apply::Scope::kMain, clock_.Now()));
   KindHooks* hooks = HooksFor(kind);
   if (hooks) SKIFF_RETURN_IF_ERROR(hooks->BeforeUpdate(obj, old_obj));
   Result<json> stored = StoreUpdate(kind, *current, obj, old_obj, opts.dry_run);
@@ -312,7 +417,7 @@ Result<json> ObjectStore::StoreUpdate(const api::KindInfo& kind, const storage::
   }
   Result<storage::KeyValue> stored = store_.Update(current.key, obj.dump(), current.mod_revision);
   if (!stored.ok()) return ObjectError(kind, name, stored.status());
-  return ToApiObject(*stored);
+  return WithResourceVersion(obj, stored->mod_revision);
 }
 
 Result<Deleted> ObjectStore::Delete(const api::KindInfo& kind, const std::string& ns, const std::string& name,
@@ -381,19 +486,20 @@ Result<Deleted> ObjectStore::DeleteNamespace(const storage::KeyValue& current, j
   return Deleted{ToApiObject(*gone), true};
 }
 
-Result<std::optional<json>> ObjectStore::ValueAt(const std::string& key, int64_t revision) {
-  storage::ListOptions opts;
-  opts.revision = revision;
-  opts.limit = 1;  // the key itself sorts first among the keys it prefixes
-  Result<storage::ListResult> found = store_.List(key, opts);
-  if (!found.ok()) return found.status();
-  if (found->items.empty() || found->items[0].key != key) return std::optional<json>();
-  return std::optional<json>(ToApiObject(found->items[0]));
+Result<CacheWatch> ObjectStore::Watch(const api::KindInfo& kind, WatchFilter filter, int64_t resource_version,
+                                     bool initial_state) {
+  if (!cache_) return Status::Unavailable("watches are served by the watch cache, which is not running");
+  if (initial_state) {
+    SKIFF_RETURN_IF_ERROR(cache_->WaitFresh());
+  } else {
+    // A revision the cache has not reached yet is fine: the watch waits for it.
+    // Events already applied but after the revision come from the event window.
+  }
+  return cache_->For(kind).Watch(std::move(filter), resource_version, initial_state);
 }
 
-Result<std::unique_ptr<storage::Watcher>> ObjectStore::Watch(const api::KindInfo& kind, const std::string& ns,
-                                                             int64_t resource_version) {
-  return store_.Watch(PrefixFor(kind, ns), resource_version);
+void ObjectStore::Unwatch(const api::KindInfo& kind, const std::shared_ptr<CacheWatcher>& watcher) {
+  if (cache_) cache_->For(kind).Unwatch(watcher);
 }
 
 }  // namespace skiff::apiserver

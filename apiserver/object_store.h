@@ -22,6 +22,7 @@
 
 #include "api/decode.h"
 #include "api/kinds.h"
+#include "apiserver/cache/watch_cache.h"
 #include "apiserver/kind_hooks.h"
 #include "apiserver/storage/storage.h"
 #include "base/clock.h"
@@ -32,6 +33,11 @@ namespace skiff::apiserver {
 struct WriteOptions {
   api::FieldValidation field_validation = api::FieldValidation::kStrict;
   bool dry_run = false;
+  // Who writes (fieldManager, else the User-Agent's product): the write is recorded
+  // in metadata.managedFields under this name; empty records nothing.
+  std::string field_manager;
+  // Server-side apply: take over fields other managers own instead of a Conflict.
+  bool force = false;
 };
 
 enum class PatchType { kMerge, kJson, kStrategic, kApply };
@@ -40,6 +46,18 @@ struct ListQuery {
   std::string label_selector;
   std::string field_selector;
   int64_t limit = 0;
+  std::string continue_token;
+  // "" = the latest state (a consistent read), "0" = any state the cache has,
+  // N = a state not older than N, or exactly N with resource_version_match "Exact".
+  std::string resource_version;
+  std::string resource_version_match;
+};
+
+// A LIST's result: the selected objects in key order, the revision they were
+// read at and, when the limit cut it short, the token for the next page.
+struct Listed {
+  std::vector<CachedObjectPtr> items;
+  int64_t revision = 0;
   std::string continue_token;
 };
 
@@ -64,6 +82,9 @@ class ObjectStore {
  public:
   ObjectStore(storage::Storage& store, Clock& clock) : store_(store), clock_(clock) {}
 
+  // Serve reads, lists and watches from cache (not owned; started) from now on.
+  void AttachCache(WatchCache& cache) { cache_ = &cache; }
+
   // Registers the hooks of a kind (not owned). Call before serving, then RebuildHooks.
   void SetHooks(const api::KindInfo& kind, KindHooks& hooks);
   Status RebuildHooks();
@@ -74,8 +95,13 @@ class ObjectStore {
   Result<Written> Create(const api::KindInfo& kind, const std::string& ns, const nlohmann::json& body,
                          const WriteOptions& opts);
   Result<nlohmann::json> Get(const api::KindInfo& kind, const std::string& ns, const std::string& name);
+  // The same as its cached form (text and selectable fields).
+  Result<CachedObjectPtr> GetObject(const api::KindInfo& kind, const std::string& ns, const std::string& name);
   // Returns a "<Kind>List" with metadata.resourceVersion and, when cut short, continue.
   Result<nlohmann::json> List(const api::KindInfo& kind, const std::string& ns, const ListQuery& q);
+  // The same as cached objects. First pages come from the watch cache (when
+  // attached); later pages and exact-revision reads from storage at their revision.
+  Result<Listed> ListObjects(const api::KindInfo& kind, const std::string& ns, const ListQuery& q);
   // PUT: body.metadata.resourceVersion, when set, must be current (else Conflict).
   Result<Written> Update(const api::KindInfo& kind, const std::string& ns, const std::string& name,
                          const nlohmann::json& body, const WriteOptions& opts);
@@ -86,10 +112,10 @@ class ObjectStore {
                         const nlohmann::json& patch, const WriteOptions& opts);
   // PATCH of the status subresource: the patched object's status is written.
   Result<Written> PatchStatus(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                              PatchType type, const nlohmann::json& patch);
+                              PatchType type, const nlohmann::json& patch, const WriteOptions& opts = {});
   // PATCH of the scale subresource (merge or JSON patch of the Scale object).
   Result<nlohmann::json> PatchScale(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                                    PatchType type, const nlohmann::json& patch);
+                                    PatchType type, const nlohmann::json& patch, const WriteOptions& opts = {});
   Result<Deleted> Delete(const api::KindInfo& kind, const std::string& ns, const std::string& name,
                          const DeleteOptions& opts);
   // Deletes every object the query selects; returns the list of what was deleted.
@@ -97,23 +123,25 @@ class ObjectStore {
 
   // The status subresource: replaces .status only (spec and metadata are kept).
   Result<Written> UpdateStatus(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                               const nlohmann::json& body);
+                               const nlohmann::json& body, const WriteOptions& opts = {});
   // The scale subresource (autoscaling/v1 Scale) of kinds with spec.replicas.
   Result<nlohmann::json> GetScale(const api::KindInfo& kind, const std::string& ns, const std::string& name);
   Result<nlohmann::json> UpdateScale(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                                     const nlohmann::json& scale);
+                                     const nlohmann::json& scale, const WriteOptions& opts = {});
   // pods/binding: sets spec.nodeName once (Conflict if already bound).
   Status BindPod(const std::string& ns, const std::string& name, const nlohmann::json& binding);
 
-  // Events for the kind (and namespace, when not empty) after resource_version.
-  Result<std::unique_ptr<storage::Watcher>> Watch(const api::KindInfo& kind, const std::string& ns,
-                                                  int64_t resource_version);
+  // A watch of the kind through the watch cache (Unavailable without one): the
+  // events after resource_version, or with initial_state the matching objects
+  // first. Gone when resource_version is older than the cache's event window.
+  Result<CacheWatch> Watch(const api::KindInfo& kind, WatchFilter filter, int64_t resource_version,
+                           bool initial_state);
+  // The revision the cache holds the kind at (0 without a cache).
+  int64_t CacheRevision(const api::KindInfo& kind) { return cache_ ? cache_->For(kind).revision() : 0; }
+  // Ends a watch made by Watch.
+  void Unwatch(const api::KindInfo& kind, const std::shared_ptr<CacheWatcher>& watcher);
 
   const Clock& clock() const { return clock_; }
-
-  // The object stored under key as of revision (nullopt when it did not exist then);
-  // Gone once that revision is compacted.
-  Result<std::optional<nlohmann::json>> ValueAt(const std::string& key, int64_t revision);
 
   static std::string KeyFor(const api::KindInfo& kind, const std::string& ns, const std::string& name);
   static std::string PrefixFor(const api::KindInfo& kind, const std::string& ns);
@@ -122,6 +150,14 @@ class ObjectStore {
 
  private:
   Status CheckNamespaceAccepts(const api::KindInfo& kind, const std::string& ns);
+  // The namespace object from the cache (nullptr: none), or from storage without one.
+  Result<CachedObjectPtr> FindNamespace(const std::string& ns);
+  // The filter of a LIST or watch (BadRequest for a bad selector).
+  Result<WatchFilter> FilterOf(const api::KindInfo& kind, const std::string& ns, const std::string& label_selector,
+                               const std::string& field_selector);
+  // Pages of storage at revision (0: current) after start_after, filtered.
+  Result<Listed> ListFromStorage(const api::KindInfo& kind, const WatchFilter& filter, int64_t revision,
+                                 std::string start_after, int64_t limit);
   Result<api::Decoded> DecodeBody(const api::KindInfo& kind, const std::string& ns,
                                   const nlohmann::json& body, const WriteOptions& opts);
   void StampNewObject(const api::KindInfo& kind, nlohmann::json& obj);
@@ -143,6 +179,7 @@ class ObjectStore {
 
   storage::Storage& store_;
   Clock& clock_;
+  WatchCache* cache_ = nullptr;
   std::map<const api::KindInfo*, KindHooks*> hooks_;
 };
 

@@ -1,6 +1,7 @@
 // ObjectStore: subresources (status, scale, binding) and deletecollection.
 #include "api/validation/validation.h"
 #include "apiserver/api_errors.h"
+#include "apiserver/apply/apply.h"
 #include "apiserver/object_store.h"
 #include "apiserver/storage/guaranteed_update.h"
 
@@ -56,21 +57,24 @@ Result<storage::KeyValue> ObjectStore::Modify(const api::KindInfo& kind, const s
 }
 
 Result<json> ObjectStore::DeleteCollection(const api::KindInfo& kind, const std::string& ns, const ListQuery& q) {
-  Result<json> selected = List(kind, ns, q);
+  Result<Listed> selected = ListObjects(kind, ns, q);
   if (!selected.ok()) return selected.status();
   json deleted = json::array();
-  for (const json& obj : (*selected)["items"]) {
-    const json& meta = obj["metadata"];
-    Result<Deleted> gone = Delete(kind, meta.value("namespace", ""), meta["name"], {});
+  for (const CachedObjectPtr& obj : selected->items) {
+    Result<Deleted> gone = Delete(kind, obj->namespace_, obj->name, {});
     if (!gone.ok() && gone.status().code() != Code::kNotFound) return gone.status();
     if (gone.ok()) deleted.push_back(gone->object);
   }
-  (*selected)["items"] = std::move(deleted);
-  return selected;
+  json list = {{"apiVersion", kind.ApiVersion()},
+               {"kind", kind.kind + "List"},
+               {"metadata", {{"resourceVersion", std::to_string(selected->revision)}}},
+               {"items", std::move(deleted)}};
+  if (!selected->continue_token.empty()) list["metadata"]["continue"] = selected->continue_token;
+  return list;
 }
 
 Result<Written> ObjectStore::UpdateStatus(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                                          const json& body) {
+                                          const json& body, const WriteOptions& opts) {
   Result<api::Decoded> decoded = DecodeBody(kind, ns, body, {});
   if (!decoded.ok()) return decoded.status();
   const json& incoming = decoded->object;
@@ -84,7 +88,7 @@ Result<Written> ObjectStore::UpdateStatus(const api::KindInfo& kind, const std::
         obj["status"] = new_status;
         api::FieldErrors errs = api::ValidateUpdate(kind, obj, old);
         if (!errs.empty()) return api::ToInvalidStatus(kind.kind, name, errs);
-        return Status::Ok();
+        return apply::RecordUpdate(kind, old, obj, opts.field_manager, apply::Scope::kStatus, clock_.Now());
       });
   if (!written.ok()) return written.status();
   return Written{ToApiObject(*written), decoded->warnings};
@@ -98,7 +102,7 @@ Result<json> ObjectStore::GetScale(const api::KindInfo& kind, const std::string&
 }
 
 Result<json> ObjectStore::UpdateScale(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                                      const json& scale) {
+                                      const json& scale, const WriteOptions& opts) {
   if (!kind.has_scale) return Status::NotFound("the server could not find the requested resource");
   const json spec = scale.is_object() ? scale.value("spec", json::object()) : json::object();
   auto replicas = spec.find("replicas");
@@ -112,8 +116,10 @@ Result<json> ObjectStore::UpdateScale(const api::KindInfo& kind, const std::stri
   int64_t want = replicas->get<int64_t>();
   Result<storage::KeyValue> written = Modify(kind, ns, name, ResourceVersionOf(scale), [&](json& obj) -> Status {
     if (obj["spec"].value("replicas", int64_t{-1}) != want) {
+      json old = obj;
       obj["spec"]["replicas"] = want;
       obj["metadata"]["generation"] = obj["metadata"].value("generation", 0) + 1;
+      return apply::RecordUpdate(kind, old, obj, opts.field_manager, apply::Scope::kScale, clock_.Now());
     }
     return Status::Ok();
   });

@@ -4,9 +4,11 @@
 #include <unordered_map>
 
 #include "api/decode.h"
+#include "api/protobuf/decode_protobuf.h"
 #include "api/yaml.h"
 #include "api/fields/field_selector.h"
 #include "api/labels/label_selector.h"
+#include "apiserver/apply/apply.h"
 #include "apiserver/http_util.h"
 #include "apiserver/printers/table.h"
 
@@ -28,16 +30,20 @@ Result<WriteOptions> WriteOptionsOf(const httplib::Request& req) {
     return Status::BadRequest("dryRun: Unsupported value: \"" + dry_run + "\": supported values: \"All\"");
   }
   opts.dry_run = dry_run == "All";
+  opts.field_manager = apply::FieldManagerOf(req.get_param_value("fieldManager"), req.get_header_value("User-Agent"));
+  opts.force = req.get_param_value("force") == "true";
   return opts;
 }
 
 Result<json> BodyJson(const httplib::Request& req) {
   std::string type = req.get_header_value("Content-Type");
   std::string media = type.substr(0, type.find(';'));
+  // kubectl 1.32+ sends `create <generator>` bodies in protobuf; they decode to the same JSON.
+  if (media == api::kProtobufMediaType) return api::DecodeKubernetesProtobuf(req.body);
   if (!media.empty() && media != "application/json" && media != "application/yaml" && media != "*/*") {
     return Status(Code::kUnsupportedMediaType,
                   "the body of the request was in an unknown format - accepted media types include: "
-                  "application/json, application/yaml");
+                  "application/json, application/yaml, application/vnd.kubernetes.protobuf");
   }
   return api::ParseJson(req.body);
 }
@@ -74,16 +80,8 @@ Result<ListQuery> ListQueryOf(const httplib::Request& req) {
   Result<int64_t> limit = IntParam(req, "limit", 0);
   if (!limit.ok()) return limit.status();
   return ListQuery{req.get_param_value("labelSelector"), req.get_param_value("fieldSelector"), *limit,
-                   req.get_param_value("continue")};
-}
-
-const char* EventTypeName(storage::EventType t) {
-  switch (t) {
-    case storage::EventType::kCreated: return "ADDED";
-    case storage::EventType::kUpdated: return "MODIFIED";
-    case storage::EventType::kDeleted: return "DELETED";
-  }
-  return "MODIFIED";
+                   req.get_param_value("continue"), req.get_param_value("resourceVersion"),
+                   req.get_param_value("resourceVersionMatch")};
 }
 
 DeleteOptions DeleteOptionsOf(const httplib::Request& req) {
@@ -105,6 +103,7 @@ constexpr const char* kTableContentType = "application/json;as=Table;v=v1;g=meta
 // ends. The charset parameter keeps watch streams uncompressed, so events flow at once.
 constexpr const char* kWatchContentType = "application/json;charset=utf-8";
 constexpr auto kBookmarkInterval = std::chrono::seconds(30);
+constexpr size_t kMaxEventsPerWrite = 1000;
 
 bool WantsTable(const httplib::Request& req) {
   return req.get_header_value("Accept").find("as=Table") != std::string::npos;
@@ -137,8 +136,33 @@ void SendObjects(httplib::Response& res, const httplib::Request& req, const api:
   res.set_content(table.dump(), kTableContentType);
 }
 
-std::string EventLine(const char* type, json object) {
-  return json{{"type", type}, {"object", std::move(object)}}.dump() + "\n";
+std::string EventLine(const char* type, const json& object) {
+  return json{{"type", type}, {"object", object}}.dump() + "\n";
+}
+
+// An event line around an object already in JSON text: no parse, no render.
+std::string EventLine(const char* type, const std::string& object_text) {
+  std::string line;
+  line.reserve(object_text.size() + 32);
+  line.append("{\"type\":\"").append(type).append("\",\"object\":").append(object_text).append("}\n");
+  return line;
+}
+
+// A "<Kind>List" around objects already in JSON text.
+std::string ListText(const api::KindInfo& kind, const Listed& listed) {
+  size_t size = 128;
+  for (const CachedObjectPtr& obj : listed.items) size += obj->text.size() + 1;
+  std::string out;
+  out.reserve(size);
+  out.append("{\"apiVersion\":\"").append(kind.ApiVersion()).append("\",\"items\":[");
+  for (size_t i = 0; i < listed.items.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.append(listed.items[i]->text);
+  }
+  json meta = {{"resourceVersion", std::to_string(listed.revision)}};
+  if (!listed.continue_token.empty()) meta["continue"] = listed.continue_token;
+  out.append("],\"kind\":\"").append(kind.kind).append("List\",\"metadata\":").append(meta.dump()).append("}");
+  return out;
 }
 
 // Counts the stream as open for as long as its state lives.
@@ -150,48 +174,24 @@ struct OpenWatch {
   OpenWatch& operator=(const OpenWatch&) = delete;
 };
 
-// What one watch stream carries between calls of its content provider.
+// What one watch stream carries between calls of its content provider; the
+// cache forgets the watcher when the stream's state goes.
 struct WatchState {
-  std::unique_ptr<storage::Watcher> stream;
-  api::LabelSelector labels;
-  api::FieldSelector fields;
+  ObjectStore& objects;
+  const api::KindInfo& kind;
+  std::shared_ptr<CacheWatcher> watcher;  // null: the stream only reports an error
   std::string prologue;
-  int64_t last_revision;
+  int64_t last_revision = 0;
   std::chrono::steady_clock::time_point last_bookmark = std::chrono::steady_clock::now();
-  std::unique_ptr<OpenWatch> open;
-  // With a selector: whether the client last saw each key as matching.
-  bool selective = false;
-  std::unordered_map<std::string, bool> matched;
+  OpenWatch open;
+  WatchState(ObjectStore& o, const api::KindInfo& k, ApiMetrics& m) : objects(o), kind(k), open(m) {}
+  ~WatchState() {
+    if (watcher) {
+      watcher->Stop();
+      objects.Unwatch(kind, watcher);
+    }
+  }
 };
-
-// The event a selective watch shows for ev, or nullptr to skip it: an object that
-// starts matching the selectors is ADDED, one that stops matching is DELETED, as
-// Kubernetes' watch cache does. Whether the client saw it matching is remembered
-// per key; for a key not seen yet the stored value before the event decides.
-const char* SelectedEventType(WatchState& st, ObjectStore& objects, const storage::Event& ev, const json& obj) {
-  if (!st.selective) return EventTypeName(ev.type);
-  bool now = st.labels.MatchesObject(obj) && st.fields.Matches(obj);
-  const std::string& key = ev.kv.key;
-  bool before = false;
-  auto known = st.matched.find(key);
-  if (ev.type == storage::EventType::kCreated) {
-    before = false;
-  } else if (known != st.matched.end()) {
-    before = known->second;
-  } else if (ev.type == storage::EventType::kUpdated) {
-    Result<std::optional<json>> prev = objects.ValueAt(key, ev.kv.mod_revision - 1);
-    before = prev.ok() && prev->has_value() && st.labels.MatchesObject(**prev) && st.fields.Matches(**prev);
-  } else {
-    before = now;  // a delete carries the last value
-  }
-  if (ev.type == storage::EventType::kDeleted) {
-    st.matched.erase(key);
-    return before ? "DELETED" : nullptr;
-  }
-  st.matched[key] = now;
-  if (now) return before ? "MODIFIED" : "ADDED";
-  return before ? "DELETED" : nullptr;
-}
 
 }  // namespace
 
@@ -216,16 +216,31 @@ void ResourceHandlers::Handle(const httplib::Request& req, httplib::Response& re
 
 void ResourceHandlers::Get(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
                            httplib::Response& res) const {
-  Result<json> obj = objects_.Get(kind, info.namespace_, info.name);
-  obj.ok() ? SendObjects(res, req, kind, *obj, objects_.clock(), info) : SendStatus(res, obj.status(), info);
+  Result<CachedObjectPtr> obj = objects_.GetObject(kind, info.namespace_, info.name);
+  if (!obj.ok()) return SendStatus(res, obj.status(), info);
+  if (WantsTable(req)) return SendObjects(res, req, kind, ParseCached(**obj), objects_.clock(), info);
+  res.status = 200;
+  res.set_content((*obj)->text, "application/json");
 }
 
 void ResourceHandlers::List(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
                             httplib::Response& res) const {
   Result<ListQuery> q = ListQueryOf(req);
   if (!q.ok()) return SendStatus(res, q.status(), info);
-  Result<json> list = objects_.List(kind, info.namespace_, *q);
-  list.ok() ? SendObjects(res, req, kind, *list, objects_.clock(), info) : SendStatus(res, list.status(), info);
+  Result<Listed> listed = objects_.ListObjects(kind, info.namespace_, *q);
+  if (!listed.ok()) return SendStatus(res, listed.status(), info);
+  if (!WantsTable(req)) {
+    res.status = 200;
+    return res.set_content(ListText(kind, *listed), "application/json");
+  }
+  Result<TableOptions> opts = TableOptionsOf(req);
+  if (!opts.ok()) return SendStatus(res, opts.status(), info);
+  std::vector<json> objects;
+  objects.reserve(listed->items.size());
+  for (const CachedObjectPtr& obj : listed->items) objects.push_back(ParseCached(*obj));
+  json table = ToTable(kind, objects, *opts, objects_.clock(), std::to_string(listed->revision), listed->continue_token);
+  res.status = 200;
+  res.set_content(table.dump(), kTableContentType);
 }
 
 void ResourceHandlers::Write(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
@@ -252,11 +267,11 @@ void ResourceHandlers::Patch(const api::KindInfo& kind, const RequestInfo& info,
   if (!body.ok()) return SendStatus(res, body.status(), info);
   const std::string& sub = info.subresource;
   if (sub == "scale" && kind.has_scale) {
-    Result<json> scale = objects_.PatchScale(kind, info.namespace_, info.name, *type, *body);
+    Result<json> scale = objects_.PatchScale(kind, info.namespace_, info.name, *type, *body, *opts);
     return scale.ok() ? SendJson(res, 200, *scale) : SendStatus(res, scale.status(), info);
   }
   Result<Written> written = sub == "status" && kind.has_status
-                                ? objects_.PatchStatus(kind, info.namespace_, info.name, *type, *body)
+                                ? objects_.PatchStatus(kind, info.namespace_, info.name, *type, *body, *opts)
                             : sub.empty() ? objects_.Patch(kind, info.namespace_, info.name, *type, *body, *opts)
                                           : Result<Written>(ResourceNotFound());
   if (!written.ok()) return SendStatus(res, written.status(), info);
@@ -291,7 +306,9 @@ void ResourceHandlers::Subresource(const api::KindInfo& kind, const RequestInfo&
   if (sub == "status" && kind.has_status && (read || replace)) {
     if (read) return Get(kind, info, req, res);
     Result<json> body = BodyJson(req);
-    Result<Written> written = body.ok() ? objects_.UpdateStatus(kind, ns, info.name, *body)
+    Result<WriteOptions> opts = WriteOptionsOf(req);
+    if (!opts.ok()) return SendStatus(res, opts.status(), info);
+    Result<Written> written = body.ok() ? objects_.UpdateStatus(kind, ns, info.name, *body, *opts)
                                         : Result<Written>(body.status());
     if (!written.ok()) return SendStatus(res, written.status(), info);
     AddWarnings(res, written->warnings);
@@ -299,9 +316,11 @@ void ResourceHandlers::Subresource(const api::KindInfo& kind, const RequestInfo&
   }
   if (sub == "scale" && kind.has_scale && (read || replace)) {
     Result<json> body = read ? Result<json>(json()) : BodyJson(req);
+    Result<WriteOptions> opts = WriteOptionsOf(req);
+    if (!opts.ok()) return SendStatus(res, opts.status(), info);
     Result<json> scale = !body.ok()  ? Result<json>(body.status())
                          : read      ? objects_.GetScale(kind, ns, info.name)
-                                     : objects_.UpdateScale(kind, ns, info.name, *body);
+                                     : objects_.UpdateScale(kind, ns, info.name, *body, *opts);
     return scale.ok() ? SendJson(res, 200, *scale) : SendStatus(res, scale.status(), info);
   }
   if (sub == "binding" && kind.kind == "Pod" && req.method == "POST") {
@@ -338,77 +357,67 @@ void ResourceHandlers::Watch(const api::KindInfo& kind, const RequestInfo& info,
 
   const Clock& clock = objects_.clock();
   TableOptions row_opts = *table_opts;
-  // Renders one event in the negotiated form: the object, or a one-row Table.
-  auto render = [&kind, &clock, as_table, row_opts](const char* type, json obj) {
-    if (!as_table || std::string_view(type) == "ERROR" || std::string_view(type) == "BOOKMARK") {
-      return EventLine(type, std::move(obj));
-    }
-    std::string rv = obj["metadata"].value("resourceVersion", "");
-    return EventLine(type, ToTable(kind, {std::move(obj)}, row_opts, clock, rv));
+  // Renders one event in the negotiated form: the object's text, or a one-row Table.
+  auto render = [&kind, &clock, as_table, row_opts](const char* type, const CachedObject& obj) {
+    if (!as_table) return EventLine(type, obj.text);
+    return EventLine(type, ToTable(kind, {ParseCached(obj)}, row_opts, clock, std::to_string(obj.mod_revision)));
   };
 
-  // Without a resourceVersion the client wants the current state first, as ADDED events.
-  json current = json::array();
-  int64_t from = *rv;
-  if (from == 0) {
-    Result<json> list = objects_.List(kind, info.namespace_, {req.get_param_value("labelSelector"), field_selector, 0, ""});
-    if (!list.ok()) return SendStatus(res, list.status(), info);
-    from = std::stoll((*list)["metadata"]["resourceVersion"].get<std::string>());
-    current = std::move((*list)["items"]);
-  }
-  Result<std::unique_ptr<storage::Watcher>> watcher = objects_.Watch(kind, info.namespace_, from);
-  if (!watcher.ok() && watcher.status().code() != Code::kGone) return SendStatus(res, watcher.status(), info);
-  auto state = std::make_shared<WatchState>(WatchState{watcher.ok() ? std::move(*watcher) : nullptr, std::move(*labels),
-                                                       std::move(*fields), "", from});
-  state->open = std::make_unique<OpenWatch>(metrics_);
-  state->selective = !state->labels.Empty() || !state->fields.Empty();
-  if (!watcher.ok()) {
-    json status = StatusToJson(Status(Code::kGone, "too old resource version: " + std::to_string(from)));
+  // Without a resourceVersion (or with "0") the client wants the current state
+  // first, as ADDED events; otherwise the events after its revision.
+  WatchFilter filter{kind.namespaced ? info.namespace_ : std::string(), std::move(*labels), std::move(*fields)};
+  bool initial_state = *rv == 0;
+  Result<CacheWatch> watch = objects_.Watch(kind, std::move(filter), *rv, initial_state);
+  if (!watch.ok() && watch.status().code() != Code::kGone) return SendStatus(res, watch.status(), info);
+  auto state = std::make_shared<WatchState>(objects_, kind, metrics_);
+  if (!watch.ok()) {
+    json status = StatusToJson(watch.status());
     status["reason"] = "Expired";
     state->prologue = EventLine("ERROR", status);
-  }
-  for (json& obj : current) {
-    // The client now knows every object that matches, so a later change is MODIFIED.
-    if (state->selective) {
-      state->matched[ObjectStore::KeyFor(kind, obj["metadata"].value("namespace", ""), obj["metadata"]["name"])] = true;
-    }
-    state->prologue += render("ADDED", std::move(obj));
+  } else {
+    state->watcher = std::move(watch->watcher);
+    state->last_revision = watch->revision;
+    for (const CachedObjectPtr& obj : watch->initial) state->prologue += render("ADDED", *obj);
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*timeout_s);
   const std::atomic<bool>& stopping = stopping_;
   res.status = 200;
   res.set_chunked_content_provider(
       as_table ? kTableContentType : kWatchContentType,
-      [&stopping, state, deadline, render, bookmarks, &kind, &objects = objects_](size_t, httplib::DataSink& sink) {
+      [&stopping, state, deadline, render, bookmarks, &kind](size_t, httplib::DataSink& sink) {
         if (!state->prologue.empty()) {
           if (!sink.write(state->prologue.data(), state->prologue.size())) return false;
           state->prologue.clear();
         }
-        while (state->stream && !stopping && std::chrono::steady_clock::now() < deadline) {
-          std::vector<storage::Event> events = state->stream->Next(kWatchPoll);
+        while (state->watcher && !stopping && std::chrono::steady_clock::now() < deadline) {
+          // Every event up to this revision is in the queue now: once Next has
+          // drained it, a bookmark may promise the revision.
+          int64_t drained_through = bookmarks ? state->objects.CacheRevision(kind) : 0;
+          std::vector<WatchDelivery> events = state->watcher->Next(kWatchPoll, kMaxEventsPerWrite);
           if (!sink.is_writable()) return false;
-          if (events.empty() && !state->stream->status().ok()) {
-            std::string line = EventLine("ERROR", StatusToJson(state->stream->status()));
-            sink.write(line.data(), line.size());
+          if (events.empty() && !state->watcher->status().ok()) {
+            Status why = state->watcher->status();
+            if (why.code() == Code::kGone) {
+              std::string line = EventLine("ERROR", StatusToJson(why));
+              sink.write(line.data(), line.size());
+            }
             break;
           }
           std::string out;
-          for (const auto& ev : events) {
-            state->last_revision = ev.kv.mod_revision;
-            json obj = ObjectStore::ToApiObject(ev.kv);
-            const char* type = SelectedEventType(*state, objects, ev, obj);
-            if (type) out += render(type, std::move(obj));
+          for (const WatchDelivery& ev : events) {
+            state->last_revision = ev.object->mod_revision;
+            out += render(WatchEventTypeName(ev.type), *ev.object);
           }
           auto now = std::chrono::steady_clock::now();
-          if (bookmarks && now - state->last_bookmark >= kBookmarkInterval) {
+          if (bookmarks && now - state->last_bookmark >= kBookmarkInterval && events.size() < kMaxEventsPerWrite) {
             state->last_bookmark = now;
-            out += EventLine("BOOKMARK", {{"kind", kind.kind},
-                                          {"apiVersion", kind.ApiVersion()},
-                                          {"metadata", {{"resourceVersion", std::to_string(state->last_revision)}}}});
+            int64_t at = std::max(state->last_revision, drained_through);
+            out += EventLine("BOOKMARK", json{{"kind", kind.kind},
+                                              {"apiVersion", kind.ApiVersion()},
+                                              {"metadata", {{"resourceVersion", std::to_string(at)}}}});
           }
           if (!out.empty() && !sink.write(out.data(), out.size())) return false;
         }
-        if (state->stream) state->stream->Stop();
         sink.done();
         return true;
       });

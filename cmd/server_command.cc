@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -115,6 +116,14 @@ Status WriteKubeconfig(const std::string& dir, const std::string& host, int port
   return Status::Ok();
 }
 
+// Every connection and watch holds a socket: allow as many as the hard limit.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
+
 }  // namespace
 
 int RunServer(int argc, char** argv, const char* subcommand) {
@@ -133,6 +142,7 @@ int RunServer(int argc, char** argv, const char* subcommand) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto started = std::chrono::steady_clock::now();
+  RaiseOpenFileLimit();
   storage::SqliteOptions store_opts;
   store_opts.path = flags.data_dir + "/skiff.db";
   Result<std::unique_ptr<storage::Storage>> store = storage::NewSqliteStorage(store_opts);
@@ -151,6 +161,13 @@ int RunServer(int argc, char** argv, const char* subcommand) {
     std::fprintf(stderr, "skiff %s: creating system namespaces: %s\n", subcommand, s.ToString().c_str());
     return 1;
   }
+  // Reads, lists and watches are served from memory from here on.
+  apiserver::WatchCache cache(**store);
+  if (Status s = cache.Start(); !s.ok()) {
+    std::fprintf(stderr, "skiff %s: loading the watch cache: %s\n", subcommand, s.ToString().c_str());
+    return 1;
+  }
+  objects.AttachCache(cache);
   Result<apiserver::PkiPaths> pki = apiserver::EnsurePki(flags.data_dir + "/pki", {flags.host});
   if (!pki.ok()) {
     std::fprintf(stderr, "skiff %s: %s\n", subcommand, pki.status().message().c_str());
@@ -194,6 +211,7 @@ int RunServer(int argc, char** argv, const char* subcommand) {
   server.Serve();
   pthread_kill(waiter.native_handle(), SIGTERM);  // wake the waiter if Serve ended on its own
   waiter.join();
+  cache.Stop();
   store->reset();  // finishes queued writes and closes the database
   std::fprintf(stderr, "skiff %s: stopped\n", subcommand);
   return 0;
