@@ -140,5 +140,54 @@ TEST_CASE("kubectl: discovery, explain and printing", "[integration][kubectl]") 
   EXPECT_KUBECTL(deploy, 0, "app=web,tier=front");
 }
 
+// Reads a file that a background kubectl writes to, until it holds want or 10 s pass.
+std::string WaitForOutput(const std::string& path, const std::string& want) {
+  std::string text;
+  for (int i = 0; i < 100 && text.find(want) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ifstream in(path);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return text;
+}
+
+TEST_CASE("kubectl: describe, get -w, wide and json output, and a stale update", "[integration][kubectl]") {
+  if (!RequireKubectl()) return;
+  TempDir dir, cache;
+  ServerProcess server(dir.path());
+  KubectlRunner k(dir.path(), cache.path());
+  EXPECT_KUBECTL(k.Run("apply -f " + TestData("app.yaml")), 0, "deployment.apps/web created");
+
+  KubectlResult described = k.Run("-n shop describe deploy web");
+  EXPECT_KUBECTL(described, 0, "Replicas:               2 desired | 0 updated | 0 total | 0 available | 0 unavailable");
+  EXPECT_KUBECTL(described, 0, "RollingUpdateStrategy:  25% max unavailable, 25% max surge");
+  EXPECT_KUBECTL(described, 0, "<set to the key 'greeting' of config map 'web-config'>");
+  KubectlResult svc = k.Run("-n shop describe svc web");
+  EXPECT_KUBECTL(svc, 0, "Type:                     ClusterIP");
+  EXPECT_KUBECTL(svc, 0, "Port:                     http  80/TCP");
+
+  // get -w prints the current rows, then one row per change, as it happens.
+  std::string watched = cache.path() + "/watch.out";
+  std::string watch_cmd = "KUBECONFIG=" + dir.path() + "/kubeconfig timeout 20 kubectl --cache-dir=" + cache.path() +
+                          " -n shop get cm -w > " + watched + " 2>&1 & echo $! > " + watched + ".pid";
+  REQUIRE(std::system(watch_cmd.c_str()) == 0);
+  CHECK_THAT(WaitForOutput(watched, "web-config"), Catch::Matchers::Contains("NAME         DATA   AGE"));
+  EXPECT_KUBECTL(k.Run("-n shop create cm later --from-literal=a=b"), 0, "configmap/later created");
+  CHECK_THAT(WaitForOutput(watched, "later"), Catch::Matchers::Contains("later        1      0s"));
+  std::system(("kill $(cat " + watched + ".pid) >/dev/null 2>&1").c_str());  // timeout passes it on to kubectl
+
+  EXPECT_KUBECTL(k.Run("-n shop get deploy web -o json"), 0, "\"kind\": \"Deployment\"");
+  EXPECT_KUBECTL(k.Run("-n shop get deploy web -o wide"), 0, "CONTAINERS   IMAGES         SELECTOR");
+
+  // A replace carrying an old resourceVersion is refused as by a real cluster.
+  std::string old_copy = cache.path() + "/cm.yaml";
+  REQUIRE(k.Run("-n shop get cm web-config -o yaml > " + old_copy).exit_code == 0);
+  EXPECT_KUBECTL(k.Run("-n shop label cm web-config changed=yes"), 0, "configmap/web-config labeled");
+  EXPECT_KUBECTL(k.Run("replace -f " + old_copy), 1,
+                 "Error from server (Conflict): error when replacing \"" + old_copy +
+                     "\": Operation cannot be fulfilled on configmaps \"web-config\": the object has been modified; "
+                     "please apply your changes to the latest version and try again");
+}
+
 }  // namespace
 }  // namespace skiff
