@@ -1,4 +1,5 @@
-// Syntax checks for label keys (qualified names) and label values.
+// Syntax checks for label keys (qualified names) and label values: views of
+// api/validation/names.h, which holds the one implementation.
 //
 // These are the rules of Kubernetes' IsQualifiedName / IsValidLabelValue, with
 // the wording of Kubernetes 1.32 (the version skiff speaks; newer releases say
@@ -18,10 +19,6 @@
 #include "base/status.h"
 
 namespace skiff::api {
-
-inline constexpr size_t kLabelNameMaxLength = 63;
-inline constexpr size_t kLabelValueMaxLength = 63;
-inline constexpr size_t kDns1123SubdomainMaxLength = 253;
 
 // A label key: an optional DNS-1123 subdomain prefix and '/', then a name of at
 // most 63 characters of [-A-Za-z0-9_.] starting and ending alphanumeric.
