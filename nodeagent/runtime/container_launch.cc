@@ -1,0 +1,245 @@
+#include "nodeagent/runtime/container_launch.h"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "nodeagent/runtime/container_child.h"
+#include "nodeagent/runtime/setup_report.h"
+#include "nodeagent/runtime/unique_fd.h"
+
+namespace skiff::runtime {
+namespace {
+
+// Descriptors the container's child must keep apart from 0, 1, 2 and
+// kInitStatusFd, so the dup2s that set those up never overwrite one in use.
+constexpr int kLowestPrivateFd = 10;
+
+void WriteReport(int fd, const SetupReport& report) {
+  const char* p = reinterpret_cast<const char*>(&report);
+  size_t left = sizeof(report);
+  while (left > 0) {
+    ssize_t w = write(fd, p, left);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;
+    p += w;
+    left -= static_cast<size_t>(w);
+  }
+}
+
+// Reads one whole report; false at end of file or on error.
+bool ReadReport(int fd, SetupReport& report) {
+  char* p = reinterpret_cast<char*>(&report);
+  size_t got = 0;
+  while (got < sizeof(report)) {
+    ssize_t n = read(fd, p + got, sizeof(report) - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    got += static_cast<size_t>(n);
+  }
+  report.step[sizeof(report.step) - 1] = 0;
+  report.detail[sizeof(report.detail) - 1] = 0;
+  return true;
+}
+
+// The monitor before its exec: everything it does is reported on caller_fd.
+class PreExecMonitor {
+ public:
+  PreExecMonitor(Sys& sys, const LaunchRequest& req, int caller_fd)
+      : sys_(sys), req_(req), caller_fd_(caller_fd) {}
+
+  [[noreturn]] void Run() {
+    PrepareProcess();
+    OpenDescriptors();
+    JoinPidNamespace();
+    pid_t child = sys_.Clone(CloneFlags() | SIGCHLD);
+    if (child < 0) Fail(ErrorReport(-child, "clone"));
+    if (child == 0) RunContainerChild(sys_, Plan());
+    child_ = child;
+    for (int fd : {out_[1], err_[1], status_[1], setup_[1]}) close(fd);
+    SetupReport report;
+    if (!ReadReport(setup_[0], report)) {
+      Fail(ErrorReport(ECHILD, "container child exited before it was ready"));
+    }
+    if (report.kind != SetupReport::kReady) Fail(report);
+    ExecMonitor();
+  }
+
+ private:
+  [[noreturn]] void Fail(const SetupReport& report) {
+    if (child_ > 0) {
+      kill(child_, SIGKILL);
+      waitpid(child_, nullptr, 0);
+    }
+    WriteReport(caller_fd_, report);
+    _exit(1);
+  }
+
+  // Moves fd to kLowestPrivateFd or above, close-on-exec.
+  int High(int fd, const char* step) {
+    if (fd < 0) Fail(ErrorReport(-fd, step));
+    if (fd >= kLowestPrivateFd) return fd;
+    int moved = fcntl(fd, F_DUPFD_CLOEXEC, kLowestPrivateFd);
+    if (moved < 0) Fail(ErrorReport(errno, step));
+    close(fd);
+    return moved;
+  }
+
+  void MakePipe(int (&fds)[2], const char* step) {
+    int r = sys_.Pipe2(fds, O_CLOEXEC);
+    if (r < 0) Fail(ErrorReport(-r, step));
+    fds[0] = High(fds[0], step);
+    fds[1] = High(fds[1], step);
+  }
+
+  void PrepareProcess() {
+    // Whatever the caller had open is closed at our exec and the child's.
+    syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+    caller_fd_ = High(caller_fd_, "move report fd");
+    init_fd_ = High(fcntl(req_.init_fd, F_DUPFD_CLOEXEC, kLowestPrivateFd), "move init fd");
+    signal(SIGCHLD, SIG_DFL);
+    // SIGCHLD stays blocked across our exec so the monitor's signalfd misses no exit.
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_SETMASK, &chld, nullptr);
+  }
+
+  void OpenDescriptors() {
+    MakePipe(out_, "pipe stdout");
+    MakePipe(err_, "pipe stderr");
+    MakePipe(status_, "pipe init status");
+    MakePipe(setup_, "pipe setup report");
+    devnull_ = High(sys_.Open("/dev/null", O_RDONLY | O_CLOEXEC, 0), "open /dev/null");
+    fifo_ = High(sys_.Open(req_.start_fifo.c_str(), O_PATH | O_CLOEXEC, 0), "open start fifo");
+    const NamespacesSpec& ns = req_.spec->namespaces;
+    join_uts_ = OpenJoin(ns.uts);
+    join_ipc_ = OpenJoin(ns.ipc);
+    join_net_ = OpenJoin(ns.net);
+  }
+
+  int OpenJoin(const NamespaceSpec& ns) {
+    if (ns.mode != NamespaceSpec::Mode::kJoin) return -1;
+    return High(sys_.Open(ns.path.c_str(), O_RDONLY | O_CLOEXEC, 0), "open namespace");
+  }
+
+  // A pid namespace is joined by the parent: it applies to the children it makes.
+  void JoinPidNamespace() {
+    const NamespaceSpec& pid = req_.spec->namespaces.pid;
+    if (pid.mode != NamespaceSpec::Mode::kJoin) return;
+    int fd = High(sys_.Open(pid.path.c_str(), O_RDONLY | O_CLOEXEC, 0), "open pid namespace");
+    int r = sys_.Setns(fd, CLONE_NEWPID);
+    if (r < 0) Fail(ErrorReport(-r, "setns pid", pid.path.c_str()));
+    close(fd);
+  }
+
+  unsigned long CloneFlags() const {
+    const NamespacesSpec& ns = req_.spec->namespaces;
+    unsigned long flags = CLONE_NEWNS;
+    if (ns.pid.mode == NamespaceSpec::Mode::kNew) flags |= CLONE_NEWPID;
+    if (ns.uts.mode == NamespaceSpec::Mode::kNew) flags |= CLONE_NEWUTS;
+    if (ns.ipc.mode == NamespaceSpec::Mode::kNew) flags |= CLONE_NEWIPC;
+    if (ns.net.mode == NamespaceSpec::Mode::kNew) flags |= CLONE_NEWNET;
+    return flags;
+  }
+
+  ChildPlan Plan() const {
+    const ContainerSpec& spec = *req_.spec;
+    ChildPlan plan;
+    plan.spec = &spec;
+    plan.rootfs_mountpoint = req_.rootfs_mountpoint;
+    plan.upper_dir = req_.upper_dir;
+    plan.work_dir = req_.work_dir;
+    plan.cgroup_procs_files = req_.cgroup_procs_files;
+    plan.hostname = spec.hostname.empty() ? spec.id.substr(0, 63) : spec.hostname;
+    plan.report_fd = setup_[1];
+    plan.start_fifo_fd = fifo_;
+    plan.init_fd = init_fd_;
+    plan.init_status_fd = status_[1];
+    plan.stdin_fd = devnull_;
+    plan.stdout_fd = out_[1];
+    plan.stderr_fd = err_[1];
+    plan.join_uts_fd = join_uts_;
+    plan.join_ipc_fd = join_ipc_;
+    plan.join_net_fd = join_net_;
+    plan.capabilities = req_.capabilities;
+    plan.seccomp = req_.seccomp;
+    plan.init_args = {"skiff-init", "init"};
+    plan.env = spec.process.env;
+    close(caller_fd_);  // the child must not keep the caller's pipe open
+    return plan;
+  }
+
+  [[noreturn]] void ExecMonitor() {
+    for (int fd : {out_[0], err_[0], status_[0], setup_[0], caller_fd_}) fcntl(fd, F_SETFD, 0);
+    std::string args[] = {"skiff-monitor",          "monitor",
+                          req_.log_path,            req_.exit_file,
+                          std::to_string(child_),   std::to_string(out_[0]),
+                          std::to_string(err_[0]),  std::to_string(status_[0]),
+                          std::to_string(setup_[0]), std::to_string(caller_fd_)};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    char* envp[] = {nullptr};
+    int r = sys_.Execveat(init_fd_, "", argv.data(), envp, AT_EMPTY_PATH);
+    Fail(ErrorReport(-r, "exec skiff-init monitor"));
+  }
+
+  Sys& sys_;
+  const LaunchRequest& req_;
+  int caller_fd_;
+  int init_fd_ = -1;
+  pid_t child_ = 0;
+  int out_[2] = {-1, -1}, err_[2] = {-1, -1}, status_[2] = {-1, -1}, setup_[2] = {-1, -1};
+  int devnull_ = -1, fifo_ = -1;
+  int join_uts_ = -1, join_ipc_ = -1, join_net_ = -1;
+};
+
+}  // namespace
+
+Status StatusFromReport(const SetupReport& report, std::string_view context) {
+  std::string what(report.step);
+  if (report.detail[0] != 0) what += std::string(" ") + report.detail;
+  return Status::FromErrno(report.err, std::string(context) + ": " + what);
+}
+
+Result<Launched> LaunchContainer(Sys& sys, const LaunchRequest& request) {
+  int fds[2];
+  int r = sys.Pipe2(fds, O_CLOEXEC);
+  if (r < 0) return Status::FromErrno(-r, "create container: pipe");
+  UniqueFd read_end(fds[0]), write_end(fds[1]);
+  pid_t intermediate = sys.Fork();
+  if (intermediate < 0) return Status::FromErrno(-intermediate, "create container: fork");
+  if (intermediate == 0) {
+    read_end.Release();
+    int s = sys.Setsid();
+    if (s < 0) {
+      WriteReport(write_end.get(), ErrorReport(-s, "setsid"));
+      _exit(1);
+    }
+    pid_t monitor = sys.Fork();
+    if (monitor < 0) WriteReport(write_end.get(), ErrorReport(-monitor, "fork monitor"));
+    if (monitor == 0) PreExecMonitor(sys, request, write_end.get()).Run();
+    _exit(0);
+  }
+  write_end.Reset();
+  // The intermediate exits at once; reaping it is cleanup, never a fault point.
+  while (waitpid(intermediate, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  // A raw read: while the monitor and the child work, the caller makes no Sys
+  // call, so the Nth call of a fault loop is the same step in every run.
+  SetupReport report;
+  if (!ReadReport(read_end.get(), report)) {
+    return Status::Internal("create container: the monitor ended without reporting");
+  }
+  if (report.kind != SetupReport::kReady) return StatusFromReport(report, "create container");
+  return Launched{report.init_pid, report.monitor_pid};
+}
+
+}  // namespace skiff::runtime

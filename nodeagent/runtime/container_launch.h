@@ -1,0 +1,53 @@
+// LaunchContainer: the caller's side of creating a container's processes.
+//
+//   caller ──fork──▶ intermediate ──setsid, fork──▶ monitor ──clone(CLONE_NEW*)──▶ child
+//                    (exits at once)                 │                             │
+//                                                    │◀── SetupReport (ready) ─────┤ rootfs, identity…
+//                                                    └─ exec skiff-init monitor    └ waits on start.fifo
+//   caller ◀───────── SetupReport (ready, pids) ─────┘
+//
+// The monitor is double-forked so it belongs to no agent process and survives
+// their deaths; the container's first process is its child, so after the monitor
+// execs skiff-init in monitor mode it can reap it and record the exit status.
+// Success means the container's child is set up and blocked until Start opens the
+// start fifo, and the monitor is running. On failure the monitor kills the child
+// (its mounts die with its mount namespace) and exits, and LaunchContainer
+// returns the child's SetupReport as a Status with errno and the failed step;
+// no process is left behind.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "nodeagent/runtime/capabilities.h"
+#include "nodeagent/runtime/container_spec.h"
+#include "nodeagent/runtime/seccomp_profile.h"
+#include "nodeagent/runtime/sys.h"
+
+namespace skiff::runtime {
+
+struct LaunchRequest {
+  const ContainerSpec* spec = nullptr;
+  std::string rootfs_mountpoint;
+  std::string upper_dir, work_dir;
+  std::string start_fifo;
+  std::string log_path;
+  std::string exit_file;
+  std::vector<std::string> cgroup_procs_files;
+  CapabilityState capabilities;
+  const SeccompProgram* seccomp = nullptr;
+  int init_fd = -1;  // sealed memfd of skiff-init
+};
+
+struct Launched {
+  pid_t init_pid = 0;
+  pid_t monitor_pid = 0;
+};
+
+Result<Launched> LaunchContainer(Sys& sys, const LaunchRequest& request);
+
+// "create container: mount overlay /x: Permission denied" from a report.
+Status StatusFromReport(const struct SetupReport& report, std::string_view context);
+
+}  // namespace skiff::runtime

@@ -1,0 +1,118 @@
+// LinuxSys: Sys over the real system calls (raw syscall(2) where glibc has no wrapper).
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "nodeagent/runtime/sys.h"
+
+namespace skiff::runtime {
+namespace {
+
+// Turns the libc convention (-1 and errno) into ours (-errno).
+template <typename T>
+T Ret(T r) {
+  return r < 0 ? static_cast<T>(-errno) : r;
+}
+
+class LinuxSys final : public Sys {
+ public:
+  pid_t Clone(unsigned long flags) override {
+    return Ret<pid_t>(syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
+  }
+  pid_t Fork() override { return Ret(fork()); }
+  int Waitpid(pid_t pid, int* status, int options) override {
+    pid_t r;
+    do r = waitpid(pid, status, options);
+    while (r < 0 && errno == EINTR);
+    return Ret(r);
+  }
+  int Kill(pid_t pid, int sig) override { return Ret(kill(pid, sig)); }
+  int PidfdOpen(pid_t pid) override { return Ret<int>(syscall(SYS_pidfd_open, pid, 0)); }
+  int PidfdSendSignal(int pidfd, int sig) override {
+    return Ret<int>(syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
+  }
+  int Setsid() override { return Ret<int>(setsid()); }
+  int Prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
+            unsigned long a5) override {
+    return Ret(prctl(option, a2, a3, a4, a5));
+  }
+  int Execveat(int dirfd, const char* path, char* const argv[], char* const envp[],
+               int flags) override {
+    return Ret<int>(syscall(SYS_execveat, dirfd, path, argv, envp, flags));
+  }
+  int Setns(int fd, int nstype) override { return Ret(setns(fd, nstype)); }
+  int Sethostname(const char* name, size_t len) override { return Ret(sethostname(name, len)); }
+  int Setgroups(size_t count, const gid_t* groups) override {
+    return Ret(setgroups(count, groups));
+  }
+  int Setresgid(gid_t gid) override { return Ret(setresgid(gid, gid, gid)); }
+  int Setresuid(uid_t uid) override { return Ret(setresuid(uid, uid, uid)); }
+  int Mount(const char* source, const char* target, const char* fstype, unsigned long flags,
+            const void* data) override {
+    return Ret(mount(source, target, fstype, flags, data));
+  }
+  int Umount2(const char* target, int flags) override { return Ret(umount2(target, flags)); }
+  int PivotRoot(const char* new_root, const char* put_old) override {
+    return Ret<int>(syscall(SYS_pivot_root, new_root, put_old));
+  }
+  int Open(const char* path, int flags, mode_t mode) override {
+    int r;
+    do r = open(path, flags, mode);
+    while (r < 0 && errno == EINTR);
+    return Ret(r);
+  }
+  int OpenAt2(int dirfd, const char* path, int flags, mode_t mode,
+              unsigned long long resolve) override {
+    open_how how{};
+    how.flags = static_cast<unsigned long long>(flags);
+    how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
+    how.resolve = resolve;
+    return Ret<int>(syscall(SYS_openat2, dirfd, path, &how, sizeof(how)));
+  }
+  int Mkdirat(int dirfd, const char* path, mode_t mode) override {
+    return Ret(mkdirat(dirfd, path, mode));
+  }
+  int Mknodat(int dirfd, const char* path, mode_t mode, dev_t dev) override {
+    return Ret(mknodat(dirfd, path, mode, dev));
+  }
+  int Symlink(const char* target, const char* linkpath) override {
+    return Ret(symlink(target, linkpath));
+  }
+  int Chdir(const char* path) override { return Ret(chdir(path)); }
+  int Fchdir(int fd) override { return Ret(fchdir(fd)); }
+  int Rename(const char* from, const char* to) override { return Ret(rename(from, to)); }
+  int Pipe2(int fds[2], int flags) override { return Ret(pipe2(fds, flags)); }
+  ssize_t Read(int fd, void* buf, size_t len) override {
+    ssize_t r;
+    do r = read(fd, buf, len);
+    while (r < 0 && errno == EINTR);
+    return Ret(r);
+  }
+  ssize_t Write(int fd, const void* buf, size_t len) override {
+    ssize_t r;
+    do r = write(fd, buf, len);
+    while (r < 0 && errno == EINTR);
+    return Ret(r);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Sys> NewLinuxSys() { return std::make_unique<LinuxSys>(); }
+
+Sys& LinuxSysInstance() {
+  static LinuxSys sys;
+  return sys;
+}
+
+}  // namespace skiff::runtime
