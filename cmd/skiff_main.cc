@@ -1,7 +1,8 @@
-// skiff: the server-side binary. Subcommands: server, up, version.
+// skiff: the server-side binary. Subcommands: server, up, container, version.
 #include <cstdio>
 #include <cstring>
 
+#include "cmd/container_command.h"
 #include "cmd/server_command.h"
 
 namespace {
@@ -11,6 +12,7 @@ void Usage() {
                "usage: skiff COMMAND [flags]\n"
                "  server   API server over an embedded SQLite store (--data-dir DIR --listen HOST:PORT)\n"
                "  up       a single-node cluster in the foreground (today: the API server)\n"
+               "  container  run and inspect containers and images on this machine (debugging)\n"
                "  version  print the version\n");
 }
 
@@ -25,6 +27,9 @@ int main(int argc, char** argv) {
   if (std::strcmp(command, "version") == 0 || std::strcmp(command, "--version") == 0) {
     std::printf("skiff v0.1.0 (Kubernetes API v1.32)\n");
     return 0;
+  }
+  if (std::strcmp(command, "container") == 0) {
+    return skiff::cmd::RunContainer(argc - 2, argv + 2);
   }
   if (std::strcmp(command, "server") == 0 || std::strcmp(command, "up") == 0) {
     return skiff::cmd::RunServer(argc - 2, argv + 2, command);
