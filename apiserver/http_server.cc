@@ -1,5 +1,11 @@
 #include "apiserver/http_server.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <limits>
 
 #include "apiserver/elastic_task_queue.h"
@@ -19,6 +25,30 @@ namespace skiff::apiserver {
 namespace {
 constexpr size_t kIdleThreads = 8;         // threads an idle server keeps
 constexpr time_t kKeepAliveSeconds = 120;  // an idle keep-alive connection is closed after this
+
+// cpp-httplib listens with a backlog of 5, so a burst of connects (a thousand
+// watchers, a load generator) loses SYNs and waits a second for each retry. It
+// does not expose its socket; find our listening socket on port and listen on
+// it again with the system's maximum backlog (Linux allows this on a listening
+// socket). Returns whether one was found.
+bool RaiseListenBacklog(int port) {
+  bool raised = false;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = std::atoi(entry.path().filename().c_str());
+    int listening = 0;
+    socklen_t len = sizeof(listening);
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
+    sockaddr_storage addr{};
+    socklen_t addr_len = sizeof(addr);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0) continue;
+    int bound = addr.ss_family == AF_INET    ? ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port)
+                : addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
+                                             : -1;
+    if (bound == port && ::listen(fd, SOMAXCONN) == 0) raised = true;
+  }
+  return raised;
+}
 }  // namespace
 
 using nlohmann::json;
@@ -79,6 +109,7 @@ Status ApiServer::Start() {
     }
     port_ = options_.port;
   }
+  if (!RaiseListenBacklog(port_)) std::fprintf(stderr, "skiff: could not raise the listen backlog of port %d\n", port_);
   return Status::Ok();
 }
 

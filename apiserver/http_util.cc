@@ -1,6 +1,43 @@
 #include "apiserver/http_util.h"
 
+#include <zlib.h>
+
 namespace skiff::apiserver {
+namespace {
+
+bool AcceptsGzip(const httplib::Request& req) {
+  return req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos;
+}
+
+// gzip (RFC 1952) of text at level 1, or nullopt if zlib fails.
+std::optional<std::string> Gzip(const std::string& text) {
+  z_stream z{};
+  constexpr int kGzipWindow = 15 + 16;  // 16: gzip header and trailer
+  if (deflateInit2(&z, 1, Z_DEFLATED, kGzipWindow, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
+  std::string out(deflateBound(&z, text.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+void SetJsonBody(httplib::Response& res, std::string body, const httplib::Request* req, const char* content_type) {
+  if (body.size() >= kGzipMinBytes && req && AcceptsGzip(*req)) {
+    if (std::optional<std::string> zipped = Gzip(body)) {
+      res.set_header("Content-Encoding", "gzip");
+      res.set_content(*zipped, content_type);
+      return;
+    }
+  }
+  res.set_content(body, content_type);
+}
 
 Result<int64_t> IntParam(const httplib::Request& req, const std::string& name, int64_t fallback) {
   if (!req.has_param(name.c_str())) return fallback;

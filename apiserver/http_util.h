@@ -16,10 +16,23 @@
 namespace skiff::apiserver {
 
 inline constexpr const char* kJsonContentType = "application/json";
+// The same media type with a parameter. cpp-httplib gzips every response whose
+// type is exactly "application/json" when the client accepts gzip, at zlib's
+// default level; for small bodies that costs more CPU than it saves. Bodies go
+// out with this type, and SetJsonBody compresses large ones itself.
+inline constexpr const char* kJsonUncompressedType = "application/json;charset=utf-8";
+// Like kube-apiserver, only responses this large are worth compressing.
+inline constexpr size_t kGzipMinBytes = 128 * 1024;
 
-inline void SendJson(httplib::Response& res, int code, const nlohmann::json& body) {
+// Sets a JSON body; a body of kGzipMinBytes or more is gzipped at level 1 (as
+// kube-apiserver does) when req says the client accepts gzip.
+void SetJsonBody(httplib::Response& res, std::string body, const httplib::Request* req = nullptr,
+                 const char* content_type = kJsonUncompressedType);
+
+inline void SendJson(httplib::Response& res, int code, const nlohmann::json& body,
+                     const httplib::Request* req = nullptr) {
   res.status = code;
-  res.set_content(body.dump(), kJsonContentType);
+  SetJsonBody(res, body.dump(), req);
 }
 
 // A metav1.Status body naming the object of the request when there is one.

@@ -196,7 +196,11 @@ Result<json> ObjectStore::StoreNew(const api::KindInfo& kind, const std::string&
     if (!errs.empty()) return api::ToInvalidStatus(kind.kind, name, errs);
     if (dry_run) return obj;
     Result<storage::KeyValue> stored = store_.Create(KeyFor(kind, ns, name), obj.dump());
-    if (stored.ok()) return WithResourceVersion(obj, stored->mod_revision);
+    if (stored.ok()) {
+      // The caller is done with obj once it is stored: hand it over, no copy.
+      meta["resourceVersion"] = std::to_string(stored->mod_revision);
+      return std::move(obj);
+    }
     if (stored.status().code() != Code::kAlreadyExists) return stored.status();
     if (!generated) return ObjectExists(kind, name);
   }

@@ -165,7 +165,8 @@ class ObjectStore {
   // Marks the namespace Terminating, deletes everything in it, and removes it once
   // it is empty (and its own finalizers are gone); otherwise it stays Terminating.
   Result<Deleted> DeleteNamespace(const storage::KeyValue& current, nlohmann::json ns_obj);
-  // Validates and stores a stamped new object (generating its name if asked).
+  // Validates and stores a stamped new object (generating its name if asked);
+  // on success obj is moved into the result.
   Result<nlohmann::json> StoreNew(const api::KindInfo& kind, const std::string& ns, nlohmann::json& obj,
                                   bool dry_run);
   // Validates and CAS-writes an update (or completes a pending deletion).

@@ -133,7 +133,7 @@ void SendObjects(httplib::Response& res, const httplib::Request& req, const api:
   json table = ToTable(kind, objects, *opts, clock, meta.value("resourceVersion", ""),
                        is_list ? meta.value("continue", "") : "");
   res.status = 200;
-  res.set_content(table.dump(), kTableContentType);
+  SetJsonBody(res, table.dump(), &req, kTableContentType);
 }
 
 std::string EventLine(const char* type, const json& object) {
@@ -220,7 +220,7 @@ void ResourceHandlers::Get(const api::KindInfo& kind, const RequestInfo& info, c
   if (!obj.ok()) return SendStatus(res, obj.status(), info);
   if (WantsTable(req)) return SendObjects(res, req, kind, ParseCached(**obj), objects_.clock(), info);
   res.status = 200;
-  res.set_content((*obj)->text, "application/json");
+  SetJsonBody(res, (*obj)->text, &req);
 }
 
 void ResourceHandlers::List(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
@@ -231,7 +231,7 @@ void ResourceHandlers::List(const api::KindInfo& kind, const RequestInfo& info, 
   if (!listed.ok()) return SendStatus(res, listed.status(), info);
   if (!WantsTable(req)) {
     res.status = 200;
-    return res.set_content(ListText(kind, *listed), "application/json");
+    return SetJsonBody(res, ListText(kind, *listed), &req);
   }
   Result<TableOptions> opts = TableOptionsOf(req);
   if (!opts.ok()) return SendStatus(res, opts.status(), info);
@@ -240,7 +240,7 @@ void ResourceHandlers::List(const api::KindInfo& kind, const RequestInfo& info, 
   for (const CachedObjectPtr& obj : listed->items) objects.push_back(ParseCached(*obj));
   json table = ToTable(kind, objects, *opts, objects_.clock(), std::to_string(listed->revision), listed->continue_token);
   res.status = 200;
-  res.set_content(table.dump(), kTableContentType);
+  SetJsonBody(res, table.dump(), &req, kTableContentType);
 }
 
 void ResourceHandlers::Write(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,

@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libyaml-cpp-dev
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
   catch2
-  libprotobuf-dev
+  libprotobuf-dev libjemalloc-dev
   libseccomp-dev libcap-dev libarchive-dev libzstd-dev
   busybox-static skopeo docker-registry crun runc
 )
