@@ -316,4 +316,10 @@ std::vector<std::string> CgroupV1::ProcsFiles(const std::string& name) const {
   return files;
 }
 
+std::vector<std::string> CgroupV1::SelfJoinFiles(const std::string& name) const {
+  std::vector<std::string> files;
+  for (const std::string& h : hierarchies_) files.push_back(Join(Join(ParentDir(h), name), "tasks"));
+  return files;
+}
+
 }  // namespace skiff::runtime

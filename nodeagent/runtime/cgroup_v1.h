@@ -36,6 +36,7 @@ class CgroupV1 : public CgroupManager {
   Status KillAll(const std::string& name) override;
   Status Destroy(const std::string& name) override;
   std::vector<std::string> ProcsFiles(const std::string& name) const override;
+  std::vector<std::string> SelfJoinFiles(const std::string& name) const override;
   std::string UnifiedPath(const std::string& /*name*/) const override { return ""; }
 
  private:

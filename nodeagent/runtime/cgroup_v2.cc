@@ -238,4 +238,8 @@ std::vector<std::string> CgroupV2::ProcsFiles(const std::string& name) const {
   return {Join(Dir(name), "cgroup.procs")};
 }
 
+std::vector<std::string> CgroupV2::SelfJoinFiles(const std::string& name) const {
+  return ProcsFiles(name);
+}
+
 }  // namespace skiff::runtime

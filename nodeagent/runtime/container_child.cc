@@ -59,12 +59,21 @@ void SetStdio(Sys& sys, const ChildPlan& plan) {
   }
 }
 
-// Blocks until Start opens the fifo for reading; returns the fifo, open for writing.
+// Blocks until Start opens the fifo for reading; returns the fifo, open for
+// writing, on a descriptor above kInitReadyFd. The lowest free descriptor may be
+// 3 or 4 (the caller's descriptors there are free at the fork when another of
+// its threads just closed them), and the dup2s onto kInitStatusFd and
+// kInitReadyFd would then close the fifo or leave it close-on-exec: init's byte
+// would never reach Start.
 int WaitForStart(Sys& sys, const ChildPlan& plan) {
   std::string path = "/proc/self/fd/" + std::to_string(plan.start_fifo_fd);
   int fd = sys.Open(path.c_str(), O_WRONLY | O_CLOEXEC, 0);
   Check(sys, plan, fd, "open the start fifo");
-  return fd;
+  if (fd > kInitReadyFd) return fd;
+  int high = fcntl(fd, F_DUPFD_CLOEXEC, kInitReadyFd + 1);
+  if (high < 0) Die(sys, plan, errno, "move the start fifo");
+  ::close(fd);
+  return high;
 }
 
 std::vector<char*> Pointers(const std::vector<std::string>& strings) {
@@ -105,10 +114,13 @@ void RunContainerChild(Sys& sys, const ChildPlan& plan) {
   ready.kind = SetupReport::kReady;
   Check(sys, plan, static_cast<int>(sys.Write(plan.report_fd, &ready, sizeof(ready))),
         "report ready");
-  int fifo = WaitForStart(sys, plan);
+  // The filter is loaded (and JIT-compiled by the kernel) while Create returns
+  // and the monitor execs, not after Start: the calls left (openat, fcntl, dup2,
+  // close, execveat, write, exit) are all ones the default profile allows.
   if (plan.seccomp != nullptr) {
     Check(sys, plan, -ApplySeccompProgram(*plan.seccomp), "load seccomp filter");
   }
+  int fifo = WaitForStart(sys, plan);
   if (dup2(plan.init_status_fd, kInitStatusFd) < 0) Die(sys, plan, errno, "dup2 status fd");
   if (dup2(fifo, kInitReadyFd) < 0) Die(sys, plan, errno, "dup2 ready fd");
   int r = sys.Execveat(plan.init_fd, "", argv.data(), envp.data(), AT_EMPTY_PATH);

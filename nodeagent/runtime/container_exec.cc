@@ -207,7 +207,7 @@ Result<ExecResult> Runtime::Exec(const std::string& id, const ExecSpec& spec,
     plan.seccomp = std::move(*program);
   }
   if (options_.cgroups && !record->cgroup.empty()) {
-    plan.procs_files = options_.cgroups->ProcsFiles(record->cgroup);
+    plan.procs_files = options_.cgroups->SelfJoinFiles(record->cgroup);
   }
   std::vector<UniqueFd> owned;
   SKIFF_RETURN_IF_ERROR(OpenNamespaces(record->init_pid, owned, plan).WithContext("exec"));

@@ -4,6 +4,7 @@
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +21,10 @@ namespace {
 // Descriptors the container's child must keep apart from 0, 1, 2 and
 // kInitStatusFd, so the dup2s that set those up never overwrite one in use.
 constexpr int kLowestPrivateFd = 10;
+// The stack of the intermediate process, which the monitor and the container's
+// child inherit (they run the setup code on a copy of it). Untouched pages cost
+// nothing.
+constexpr size_t kIntermediateStack = 1 << 20;
 
 void WriteReport(int fd, const SetupReport& report) {
   const char* p = reinterpret_cast<const char*>(&report);
@@ -68,6 +73,8 @@ class PreExecMonitor {
       Fail(ErrorReport(ECHILD, "container child exited before it was ready"));
     }
     if (report.kind != SetupReport::kReady) Fail(report);
+    OpenLog();
+    ReportReady();
     ExecMonitor();
   }
 
@@ -78,6 +85,7 @@ class PreExecMonitor {
       waitpid(child_, nullptr, 0);
     }
     WriteReport(caller_fd_, report);
+    if (log_fd_ >= 0) close(log_fd_);
     _exit(1);
   }
 
@@ -104,10 +112,12 @@ class PreExecMonitor {
     caller_fd_ = High(caller_fd_, "move report fd");
     init_fd_ = High(fcntl(req_.init_fd, F_DUPFD_CLOEXEC, kLowestPrivateFd), "move init fd");
     signal(SIGCHLD, SIG_DFL);
-    // SIGCHLD stays blocked across our exec so the monitor's signalfd misses no exit.
+    // SIGCHLD stays blocked across our exec so the monitor's signalfd misses no
+    // exit; SIGUSR1 (ReopenLog) too, since Create returns before that exec.
     sigset_t chld;
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
+    sigaddset(&chld, SIGUSR1);
     sigprocmask(SIG_SETMASK, &chld, nullptr);
   }
 
@@ -176,19 +186,44 @@ class PreExecMonitor {
     return plan;
   }
 
+  // The log is opened before Create returns, so a bad log path fails Create.
+  void OpenLog() {
+    int fd = sys_.Open(req_.log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) Fail(ErrorReport(-fd, "open the log", req_.log_path.c_str()));
+    log_fd_ = High(fd, "move the log fd");
+  }
+
+  // Create returns now, while we exec skiff-init (~1 ms of glibc start-up on a
+  // VM, where each cpuid traps): the container's child is ready, its exit can
+  // only be collected by us, and SIGCHLD and SIGUSR1 wait, blocked, for the
+  // monitor's signalfd.
+  void ReportReady() {
+    SetupReport ready;
+    ready.kind = SetupReport::kReady;
+    ready.init_pid = child_;
+    ready.monitor_pid = getpid();
+    WriteReport(caller_fd_, ready);
+    close(caller_fd_);
+    caller_fd_ = -1;
+  }
+
+  // After ReportReady nobody waits for a report: a failed exec kills the child
+  // and exits without exit.json, which State reports as a lost monitor.
   [[noreturn]] void ExecMonitor() {
-    for (int fd : {out_[0], err_[0], status_[0], setup_[0], caller_fd_}) fcntl(fd, F_SETFD, 0);
+    for (int fd : {out_[0], err_[0], status_[0], setup_[0], log_fd_}) fcntl(fd, F_SETFD, 0);
     std::string args[] = {"skiff-monitor",          "monitor",
                           req_.log_path,            req_.exit_file,
                           std::to_string(child_),   std::to_string(out_[0]),
                           std::to_string(err_[0]),  std::to_string(status_[0]),
-                          std::to_string(setup_[0]), std::to_string(caller_fd_)};
+                          std::to_string(setup_[0]), std::to_string(log_fd_)};
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     char* envp[] = {nullptr};
-    int r = sys_.Execveat(init_fd_, "", argv.data(), envp, AT_EMPTY_PATH);
-    Fail(ErrorReport(-r, "exec skiff-init monitor"));
+    (void)sys_.Execveat(init_fd_, "", argv.data(), envp, AT_EMPTY_PATH);
+    kill(child_, SIGKILL);
+    waitpid(child_, nullptr, 0);
+    _exit(1);
   }
 
   Sys& sys_;
@@ -197,9 +232,52 @@ class PreExecMonitor {
   int init_fd_ = -1;
   pid_t child_ = 0;
   int out_[2] = {-1, -1}, err_[2] = {-1, -1}, status_[2] = {-1, -1}, setup_[2] = {-1, -1};
-  int devnull_ = -1, fifo_ = -1;
+  int devnull_ = -1, fifo_ = -1, log_fd_ = -1;
   int join_uts_ = -1, join_ipc_ = -1, join_net_ = -1;
 };
+
+struct IntermediateArgs {
+  Sys* sys;
+  const LaunchRequest* request;
+  int write_fd;
+};
+
+// The intermediate: a new session, the monitor forked from it, and exit, so the
+// monitor is nobody's child but the host's init (or the nearest subreaper).
+int RunIntermediate(void* arg) {
+  const IntermediateArgs& a = *static_cast<IntermediateArgs*>(arg);
+  int s = a.sys->Setsid();
+  if (s < 0) {
+    WriteReport(a.write_fd, ErrorReport(-s, "setsid"));
+    _exit(1);
+  }
+  pid_t monitor = a.sys->Fork();
+  if (monitor < 0) WriteReport(a.write_fd, ErrorReport(-monitor, "fork monitor"));
+  if (monitor == 0) PreExecMonitor(*a.sys, *a.request, a.write_fd).Run();
+  _exit(0);
+}
+
+// The intermediate shares the caller's memory and runs on its own stack while
+// the calling thread waits (CLONE_VM | CLONE_VFORK, as posix_spawn does), so
+// the caller's address space is copied once per container (by the monitor's
+// fork), not twice. Signals stay blocked while it shares our memory; the
+// monitor sets its own mask. Returns the pid or -errno.
+pid_t SpawnIntermediate(IntermediateArgs& args) {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  void* mem = mmap(nullptr, kIntermediateStack + page, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (mem == MAP_FAILED) return -errno;
+  mprotect(mem, page, PROT_NONE);  // a guard page below the stack
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  char* top = static_cast<char*>(mem) + page + kIntermediateStack;
+  pid_t pid = clone(RunIntermediate, top, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
+  int err = errno;
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  munmap(mem, kIntermediateStack + page);
+  return pid < 0 ? -err : pid;
+}
 
 }  // namespace
 
@@ -214,20 +292,9 @@ Result<Launched> LaunchContainer(Sys& sys, const LaunchRequest& request) {
   int r = sys.Pipe2(fds, O_CLOEXEC);
   if (r < 0) return Status::FromErrno(-r, "create container: pipe");
   UniqueFd read_end(fds[0]), write_end(fds[1]);
-  pid_t intermediate = sys.Fork();
-  if (intermediate < 0) return Status::FromErrno(-intermediate, "create container: fork");
-  if (intermediate == 0) {
-    read_end.Release();
-    int s = sys.Setsid();
-    if (s < 0) {
-      WriteReport(write_end.get(), ErrorReport(-s, "setsid"));
-      _exit(1);
-    }
-    pid_t monitor = sys.Fork();
-    if (monitor < 0) WriteReport(write_end.get(), ErrorReport(-monitor, "fork monitor"));
-    if (monitor == 0) PreExecMonitor(sys, request, write_end.get()).Run();
-    _exit(0);
-  }
+  IntermediateArgs args{&sys, &request, write_end.get()};
+  pid_t intermediate = SpawnIntermediate(args);
+  if (intermediate < 0) return Status::FromErrno(-intermediate, "create container: clone");
   write_end.Reset();
   // The intermediate exits at once; reaping it is cleanup, never a fault point.
   while (waitpid(intermediate, nullptr, 0) < 0 && errno == EINTR) {

@@ -144,7 +144,7 @@ Status Runtime::CreateIn(const ContainerSpec& spec, const std::string& dir, bool
   if (options_.cgroups) {
     SKIFF_RETURN_IF_ERROR(options_.cgroups->Create(spec.id, spec.resources));
     cgroup_made = true;
-    req.cgroup_procs_files = options_.cgroups->ProcsFiles(spec.id);
+    req.cgroup_procs_files = options_.cgroups->SelfJoinFiles(spec.id);
   }
   Result<Launched> launched = LaunchContainer(sys_, req);
   if (!launched.ok()) return launched.status();
@@ -202,6 +202,9 @@ Status Runtime::Start(const std::string& id) {
     int r = poll(&p, 1, 50);
     if (r > 0 && (p.revents & (POLLIN | POLLHUP))) break;
     if (!ProcessMatches(record->init_pid, record->init_start_time)) {
+      // A busy host may run the whole container between the poll and this check.
+      pollfd last{fd, POLLIN, 0};
+      if (poll(&last, 1, 0) > 0 && (last.revents & (POLLIN | POLLHUP))) break;
       return Status::Conflict("start container " + id + ": it exited before it was started");
     }
     if (std::chrono::steady_clock::now() > deadline) {

@@ -148,8 +148,8 @@ int RunMonitor(int argc, char** argv) {
   std::string log_path = argv[0], exit_file = argv[1];
   pid_t init = static_cast<pid_t>(atoi(argv[2]));
   int out_fd = atoi(argv[3]), err_fd = atoi(argv[4]), status_fd = atoi(argv[5]);
-  int setup_fd = atoi(argv[6]), caller_fd = atoi(argv[7]);
-  for (int fd : {out_fd, err_fd, status_fd, setup_fd, caller_fd}) {
+  int setup_fd = atoi(argv[6]), log_fd = atoi(argv[7]);
+  for (int fd : {out_fd, err_fd, status_fd, setup_fd, log_fd}) {
     fcntl(fd, F_SETFD, FD_CLOEXEC);
   }
 
@@ -159,23 +159,17 @@ int RunMonitor(int argc, char** argv) {
   sigaddset(&chld, SIGUSR1);  // reopen the log (after kubelet rotated it)
   sigprocmask(SIG_BLOCK, &chld, nullptr);
   int sig_fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-  int log_fd = open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-  SetupReport report;
-  if (log_fd < 0 || sig_fd < 0) {
-    report = ErrorReport(errno, log_fd < 0 ? "open the log" : "signalfd", log_path.c_str());
-    WriteAll(caller_fd, &report, sizeof(report));
+  Outcome outcome;
+  if (sig_fd < 0) {
+    // Create has returned already: the failure goes where Wait looks.
+    outcome.error = std::string("monitor: signalfd: ") + strerror(errno);
     kill(init, SIGKILL);
-    waitpid(init, nullptr, 0);
+    waitpid(init, &outcome.wait_status, 0);
+    WriteExitFile(exit_file, outcome);
     return 1;
   }
-  report.kind = SetupReport::kReady;
-  report.init_pid = init;
-  report.monitor_pid = getpid();
-  WriteAll(caller_fd, &report, sizeof(report));
-  close(caller_fd);
 
   CriLogWriter log(log_fd);
-  Outcome outcome;
   bool out_open = true, err_open = true, status_open = true, setup_open = true;
   while (!outcome.reaped) {
     pollfd fds[5] = {{sig_fd, POLLIN, 0},

@@ -1,9 +1,9 @@
 // skiff-init's "monitor" mode: the process that watches one container.
 //
 // The runtime forks it twice (so it is nobody's child but init's and sits in its
-// own session), clones the container's first process from it, and then execs it
-// into this mode, so the container's init stays its child. It
-//   - tells the caller of Create that the container is ready (report fd),
+// own session), clones the container's first process from it, opens the log,
+// tells the caller of Create that the container is ready, and then execs it into
+// this mode, so the container's init stays its child. It
 //   - copies the container's stdout and stderr pipes into the log file in the CRI
 //     format (cri_log.h),
 //   - reaps the container's init and writes <state>/exit.json atomically:
@@ -19,7 +19,7 @@
 namespace skiff::runtime {
 
 // argv: <log path> <exit file> <init pid> <stdout fd> <stderr fd> <init status fd>
-//       <setup report fd> <caller report fd>
+//       <setup report fd> <log fd, open on the log path>
 int RunMonitor(int argc, char** argv);
 
 }  // namespace skiff::runtime

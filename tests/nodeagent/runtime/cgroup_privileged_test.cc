@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <set>
+#include <sstream>
 #include <vector>
 
 #include "nodeagent/runtime/cgroup_fs.h"
@@ -289,6 +290,37 @@ TEST_CASE("v1: KillAll kills a whole process tree, frozen so no fork escapes",
   CHECK(manager->Pids("tree").value().empty());
   REQUIRE(manager->Destroy("tree").ok());
   CHECK(cg.Leftovers("tree").empty());
+}
+
+TEST_CASE("v1: a single-threaded child joins every hierarchy through SelfJoinFiles",
+          "[cgroups][privileged]") {
+  RealCgroups cg;
+  if (!IsV1(cg.layout)) {
+    WARN("this host has no cgroup v1 hierarchies");
+    return;
+  }
+  auto manager = NewCgroupManager(cg.layout, cg.options);
+  REQUIRE(manager->Create("tasks-join", {}).ok());
+  std::vector<std::string> files = manager->SelfJoinFiles("tasks-join");
+  REQUIRE(files.size() == manager->ProcsFiles("tasks-join").size());
+  for (const std::string& file : files) CHECK(file.ends_with("/tasks-join/tasks"));
+  std::string suffix = ":/" + cg.parent + "/tasks-join";
+  int status = testing::RunInChild([&] {
+    for (const std::string& file : files) {
+      int fd = open(file.c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || write(fd, "0", 1) != 1) return 1;
+      close(fd);
+    }
+    // One line of /proc/self/cgroup ("N:controllers:/path") per hierarchy we
+    // wrote names the new cgroup.
+    std::istringstream lines(ReadFile("/proc/self/cgroup"));
+    size_t joined = 0;
+    for (std::string line; std::getline(lines, line);) joined += line.ends_with(suffix);
+    return joined == files.size() ? 0 : 2;
+  });
+  CHECK(testing::ChildResult(status) == 0);
+  REQUIRE(manager->Destroy("tasks-join").ok());
+  CHECK(cg.Leftovers("tasks-join").empty());
 }
 
 TEST_CASE("v1: a child joins its cgroup itself through ProcsFiles", "[cgroups][privileged]") {

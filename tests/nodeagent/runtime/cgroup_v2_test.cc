@@ -49,6 +49,8 @@ TEST_CASE("v2 Create delegates controllers down every level and writes the limit
   CHECK(f.fs->device_rules.count("/cg/skiff/pod-1") == 0);
   CHECK(f.manager->ProcsFiles("pod-1/app") ==
         std::vector<std::string>{"/cg/skiff/pod-1/app/cgroup.procs"});
+  CHECK(f.manager->SelfJoinFiles("pod-1/app") ==
+        std::vector<std::string>{"/cg/skiff/pod-1/app/cgroup.procs"});
 }
 
 TEST_CASE("cpu shares convert to weights as runc does", "[cgroups]") {

@@ -2,8 +2,12 @@
 // signals, logs, exec. Privileged: CI runs as root, so these never skip.
 #include "nodeagent/runtime/runtime.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -319,6 +323,75 @@ TEST_CASE("a container joins another's network, uts, ipc and pid namespaces by p
   CHECK(pid > 2);
   REQUIRE(f.rt->Delete("member").ok());
   REQUIRE(f.rt->Delete("pod", true).ok());
+}
+
+// The caller's lowest descriptors may be free when it creates a container (its
+// other threads open and close files all the time); the start fifo of the
+// container's child then lands on 3 or 4, where init's descriptors go.
+TEST_CASE("a container starts when the caller's descriptors 3 and 4 are free",
+          "[privileged][integration]") {
+  ScratchDir scratch;
+  std::string rootfs = scratch.path() + "/rootfs";
+  BuildBusyboxRootfs(rootfs);
+  std::string init = testing::InitBinary();
+  pid_t pid = fork();
+  if (pid == 0) {
+    syscall(SYS_close_range, 3, ~0U, 0);
+    int low[] = {open("/dev/null", O_RDONLY), open("/dev/null", O_RDONLY)};  // 3 and 4
+    RuntimeOptions options;
+    options.state_root = scratch.path() + "/state";
+    options.init_binary = init;
+    auto rt = Runtime::Open(options);
+    if (!rt.ok()) _exit(10);
+    for (int fd : low) close(fd);
+    for (int i = 0; i < 3; ++i) {
+      std::string id = "low-fds-" + std::to_string(i);
+      if (!(*rt)->Create(BusyboxSpec(id, rootfs, {"true"})).ok()) _exit(11);
+      if (!(*rt)->Start(id).ok()) _exit(12);
+      auto state = (*rt)->Wait(id, std::chrono::seconds(20));
+      if (!state.ok() || state->exit_code != 0) _exit(13);
+      if (!(*rt)->Delete(id).ok()) _exit(14);
+    }
+    _exit(0);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+// Create returns while the monitor is still on its way to skiff-init: a
+// ReopenLog at once must neither kill it nor lose the log.
+TEST_CASE("ReopenLog right after Create keeps the monitor and the log",
+          "[privileged][integration]") {
+  Fixture f;
+  for (int i = 0; i < 5; ++i) {
+    std::string id = "reopen-early-" + std::to_string(i);
+    REQUIRE(f.rt->Create(BusyboxSpec(id, f.rootfs, {"echo", "hi"})).ok());
+    REQUIRE(f.rt->ReopenLog(id).ok());
+    REQUIRE(f.rt->Start(id).ok());
+    auto state = f.rt->Wait(id, std::chrono::seconds(20));
+    REQUIRE(state.ok());
+    CHECK(state->exit_code == 0);
+    CHECK(state->error.empty());
+    CHECK(f.Stdout(id) == "hi\n");
+    REQUIRE(f.rt->Delete(id).ok());
+  }
+}
+
+TEST_CASE("a log path that cannot be opened fails Create and leaves nothing",
+          "[privileged][integration]") {
+  Fixture f;
+  auto spec = BusyboxSpec("bad-log", f.rootfs, {"true"});
+  spec.log_path = f.scratch.path() + "/no-such-dir/bad.log";
+  Status created = f.rt->Create(spec);
+  INFO(created.ToString());
+  CHECK(created.code() == Code::kInternal);
+  CHECK(created.ToString().find("open the log " + spec.log_path) != std::string::npos);
+  CHECK(created.sys_errno() == ENOENT);
+  CHECK_FALSE(std::filesystem::exists(f.state + "/bad-log"));
+  CHECK(f.rt->State("bad-log").status().code() == Code::kNotFound);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -105,6 +106,19 @@ inline std::string LogText(const std::string& log_path, const std::string& strea
   return out;
 }
 
+// A /proc file of a process that may exit while we read it: "" then (an
+// ifstream would throw ESRCH from the middle of the read).
+inline std::string ReadProcFile(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof(buf))) > 0) out.append(buf, static_cast<size_t>(n));
+  close(fd);
+  return n < 0 ? "" : out;
+}
+
 // Runs a container to its end and returns its state.
 inline ContainerState RunToEnd(Runtime& rt, const ContainerSpec& spec) {
   Status created = rt.Create(spec);
@@ -128,7 +142,7 @@ inline std::vector<pid_t> LiveChildren() {
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     std::string name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string stat = ReadFile(entry.path().string() + "/stat");
+    std::string stat = ReadProcFile(entry.path().string() + "/stat");
     size_t close = stat.rfind(')');
     if (close == std::string::npos) continue;
     std::istringstream fields(stat.substr(close + 2));
