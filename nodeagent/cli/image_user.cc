@@ -57,8 +57,8 @@ Result<std::string> ReadEtcFile(const std::vector<std::string>& layer_dirs, cons
   for (auto layer = layer_dirs.rbegin(); layer != layer_dirs.rend(); ++layer) {
     int root = ::open(layer->c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root < 0) return Status::FromErrno(errno, "open layer " + *layer);
-    images::UniqueFd root_fd(root);
-    Result<images::UniqueFd> etc = images::OpenDirBeneath(root, {"etc"}, O_RDONLY);
+    UniqueFd root_fd(root);
+    Result<UniqueFd> etc = images::OpenDirBeneath(root, {"etc"}, O_RDONLY);
     if (!etc.ok()) continue;  // no etc here (or a symlink: never followed)
     struct stat st;
     if (fstatat(etc->get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
@@ -66,7 +66,7 @@ Result<std::string> ReadEtcFile(const std::vector<std::string>& layer_dirs, cons
     if (!S_ISREG(st.st_mode)) return std::string();
     int fd = ::openat(etc->get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return Status::FromErrno(errno, "open /etc/" + name + " in layer " + *layer);
-    images::UniqueFd file(fd);
+    UniqueFd file(fd);
     std::string data(kMaxFileBytes, '\0');
     ssize_t n = ::read(fd, data.data(), data.size());
     if (n < 0) return Status::FromErrno(errno, "read /etc/" + name + " in layer " + *layer);

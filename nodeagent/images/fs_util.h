@@ -1,4 +1,4 @@
-// Small file-system helpers for the image store: an owning fd, whole-file reads,
+// Small file-system helpers for the image store: whole-file reads,
 // durable atomic writes and tree removal that never follows symlinks.
 //
 // Every helper returns a Status that keeps errno and names the path. None of them
@@ -10,26 +10,9 @@
 #include <utility>
 
 #include "base/status.h"
+#include "base/unique_fd.h"
 
 namespace skiff::images {
-
-// Owns a file descriptor; closes it on destruction.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept;
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd();
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-
- private:
-  int fd_ = -1;
-};
 
 // The whole content of path. NotFound when it does not exist.
 Result<std::string> ReadFile(const std::string& path);

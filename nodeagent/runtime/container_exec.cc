@@ -24,7 +24,7 @@
 #include "nodeagent/runtime/process_util.h"
 #include "nodeagent/runtime/runtime.h"
 #include "nodeagent/runtime/setup_report.h"
-#include "nodeagent/runtime/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace skiff::runtime {
 namespace {

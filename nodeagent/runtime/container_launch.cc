@@ -13,7 +13,7 @@
 
 #include "nodeagent/runtime/container_child.h"
 #include "nodeagent/runtime/setup_report.h"
-#include "nodeagent/runtime/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace skiff::runtime {
 namespace {

@@ -9,7 +9,7 @@
 
 #include <cerrno>
 
-#include "nodeagent/runtime/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace skiff::runtime {
 namespace {

@@ -18,7 +18,7 @@
 #include "nodeagent/runtime/cri_log.h"
 #include "nodeagent/runtime/process_util.h"
 #include "nodeagent/runtime/seccomp_profile.h"
-#include "nodeagent/runtime/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace skiff::runtime {
 namespace {

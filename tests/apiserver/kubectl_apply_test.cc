@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/apiserver/kubectl_checks.h"
 #include "tests/apiserver/kubectl_runner.h"
 #include "tests/apiserver/server_process.h"
 
@@ -14,22 +15,9 @@ namespace {
 
 using testing::KubectlResult;
 using testing::KubectlRunner;
+using testing::RequireKubectl;
 using testing::ServerProcess;
 using testing::TempDir;
-
-bool RequireKubectl() {
-  if (KubectlRunner::Available()) return true;
-  WARN("SKIPPED: kubectl is not installed; the kubectl apply tests did not run");
-  return false;
-}
-
-#define EXPECT_KUBECTL(run, code, text)                       \
-  do {                                                        \
-    const KubectlResult& result_ = (run);                     \
-    INFO("kubectl printed:\n" << result_.out);                \
-    CHECK(result_.exit_code == (code));                       \
-    CHECK_THAT(result_.out, Catch::Matchers::Contains(text)); \
-  } while (0)
 
 std::string DeploymentYaml(const std::string& name, int replicas, const std::string& image) {
   return "apiVersion: apps/v1\n"

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "tests/apiserver/kubectl_checks.h"
 #include "tests/apiserver/kubectl_runner.h"
 #include "tests/apiserver/server_process.h"
 
@@ -13,14 +14,9 @@ namespace {
 using nlohmann::json;
 using testing::KubectlResult;
 using testing::KubectlRunner;
+using testing::RequireKubectl;
 using testing::ServerProcess;
 using testing::TempDir;
-
-bool RequireKubectl() {
-  if (KubectlRunner::Available()) return true;
-  WARN("SKIPPED: kubectl is not installed; the kubectl create tests did not run");
-  return false;
-}
 
 // Runs a kubectl command that must succeed and print `expected`.
 void Succeeds(const KubectlRunner& k, const std::string& args, const std::string& expected) {

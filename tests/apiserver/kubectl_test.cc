@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/apiserver/kubectl_checks.h"
 #include "tests/apiserver/kubectl_runner.h"
 #include "tests/apiserver/server_process.h"
 
@@ -15,26 +16,11 @@ namespace {
 
 using testing::KubectlResult;
 using testing::KubectlRunner;
+using testing::RequireKubectl;
 using testing::ServerProcess;
 using testing::TempDir;
 
 std::string TestData(const std::string& name) { return std::string(SKIFF_SOURCE_DIR) + "/tests/apiserver/testdata/" + name; }
-
-// Every case needs kubectl; say so loudly rather than pass without it.
-bool RequireKubectl() {
-  if (KubectlRunner::Available()) return true;
-  WARN("SKIPPED: kubectl is not installed; the kubectl integration tests did not run");
-  return false;
-}
-
-// Evaluates the kubectl run once, then checks its exit code and output.
-#define EXPECT_KUBECTL(run, code, text)                             \
-  do {                                                              \
-    const KubectlResult& result_ = (run);                           \
-    INFO("kubectl printed:\n" << result_.out);                      \
-    CHECK(result_.exit_code == (code));                             \
-    CHECK_THAT(result_.out, Catch::Matchers::Contains(text));       \
-  } while (0)
 
 TEST_CASE("kubectl: apply, re-apply, get, label, scale, delete", "[integration][kubectl]") {
   if (!RequireKubectl()) return;

@@ -1,11 +1,13 @@
-// UniqueFd: owns one file descriptor and closes it once.
+// UniqueFd: owns one file descriptor and closes it once (on destruction or
+// Reset). Movable, not copyable. Closing is async-signal-safe, so the runtime's
+// child code may use it between clone and exec.
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace skiff::runtime {
+namespace skiff {
 
 class UniqueFd {
  public:
@@ -32,4 +34,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace skiff::runtime
+}  // namespace skiff
