@@ -93,6 +93,10 @@ void RunContainerChild(Sys& sys, const ChildPlan& plan) {
   JoinCgroup(sys, plan);
   JoinNamespaces(sys, plan);
   const ContainerSpec& spec = *plan.spec;
+  // A new network namespace starts with lo down; pods (and docker run) have it up.
+  if (spec.namespaces.net.mode == NamespaceSpec::Mode::kNew) {
+    Check(sys, plan, sys.SetLinkUp("lo"), "bring up lo");
+  }
   Check(sys, plan, PrepareRootfs(sys, spec, plan.rootfs_mountpoint, plan.upper_dir, plan.work_dir));
   Check(sys, plan, EnterRootfs(sys, spec, plan.rootfs_mountpoint));
   if (spec.namespaces.uts.mode == NamespaceSpec::Mode::kNew) {

@@ -55,6 +55,10 @@ int FaultySys::Execveat(int dirfd, const char* path, char* const argv[], char* c
   SKIFF_FAULT("execveat", Execveat(dirfd, path, argv, envp, flags));
 }
 int FaultySys::Setns(int fd, int nstype) { SKIFF_FAULT("setns", Setns(fd, nstype)); }
+int FaultySys::SetLinkUp(const char* ifname) {
+  SKIFF_FAULT("setlinkup", SetLinkUp(ifname));
+}
+
 int FaultySys::Sethostname(const char* name, size_t len) {
   SKIFF_FAULT("sethostname", Sethostname(name, len));
 }

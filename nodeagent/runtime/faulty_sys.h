@@ -44,6 +44,7 @@ class FaultySys final : public Sys {
                int flags) override;
   int Setns(int fd, int nstype) override;
   int Sethostname(const char* name, size_t len) override;
+  int SetLinkUp(const char* ifname) override;
   int Setgroups(size_t count, const gid_t* groups) override;
   int Setresgid(gid_t gid) override;
   int Setresuid(uid_t uid) override;

@@ -4,7 +4,10 @@
 #include <linux/openat2.h>
 #include <sched.h>
 #include <signal.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -12,6 +15,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "nodeagent/runtime/sys.h"
 
@@ -52,6 +56,21 @@ class LinuxSys final : public Sys {
   }
   int Setns(int fd, int nstype) override { return Ret(setns(fd, nstype)); }
   int Sethostname(const char* name, size_t len) override { return Ret(sethostname(name, len)); }
+  // SIOCSIFFLAGS through a datagram socket: async-signal-safe, no netlink needed.
+  int SetLinkUp(const char* ifname) override {
+    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (sock < 0) return -errno;
+    ifreq req{};
+    strncpy(req.ifr_name, ifname, IFNAMSIZ - 1);
+    int r = ioctl(sock, SIOCGIFFLAGS, &req);
+    if (r == 0) {
+      req.ifr_flags |= IFF_UP;
+      r = ioctl(sock, SIOCSIFFLAGS, &req);
+    }
+    int err = r < 0 ? errno : 0;
+    close(sock);
+    return -err;
+  }
   int Setgroups(size_t count, const gid_t* groups) override {
     return Ret(setgroups(count, groups));
   }

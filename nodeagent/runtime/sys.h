@@ -39,6 +39,8 @@ class Sys {
   // Namespaces and identity.
   virtual int Setns(int fd, int nstype) = 0;
   virtual int Sethostname(const char* name, size_t len) = 0;
+  // Sets IFF_UP on the interface (in the caller's network namespace).
+  virtual int SetLinkUp(const char* ifname) = 0;
   virtual int Setgroups(size_t count, const gid_t* groups) = 0;
   virtual int Setresgid(gid_t gid) = 0;
   virtual int Setresuid(uid_t uid) = 0;

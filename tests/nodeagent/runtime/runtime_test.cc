@@ -66,6 +66,19 @@ TEST_CASE("PID 1 is skiff-init and the process is its child", "[privileged][inte
   REQUIRE(f.rt->Delete("pid-one").ok());
 }
 
+TEST_CASE("a container in a new network namespace has lo up and can reach itself", "[privileged][integration]") {
+  Fixture f;
+  auto spec = BusyboxSpec("lo-up", f.rootfs,
+                          {"sh", "-c",
+                           "cat /sys/class/net/lo/flags; "
+                           "(echo pong | nc -l -p 7070 &); sleep 0.2; nc 127.0.0.1 7070 </dev/null"});
+  spec.namespaces.net.mode = NamespaceSpec::Mode::kNew;
+  ContainerState state = RunToEnd(*f.rt, spec);
+  CHECK(state.exit_code == 0);
+  CHECK(f.Stdout("lo-up") == "0x9\npong\n");  // IFF_UP | IFF_LOOPBACK
+  REQUIRE(f.rt->Delete("lo-up").ok());
+}
+
 TEST_CASE("a container sees only its own processes and mounts", "[privileged][integration]") {
   Fixture f;
   auto spec = BusyboxSpec("own-view", f.rootfs,
