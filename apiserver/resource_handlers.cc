@@ -35,6 +35,14 @@ Result<WriteOptions> WriteOptionsOf(const httplib::Request& req) {
   return opts;
 }
 
+// A YAML body holding exactly one object; errors name the line and column.
+Result<json> YamlBody(const std::string& body) {
+  Result<std::vector<api::YamlDocument>> docs = api::ParseYamlDocuments(body, "body");
+  if (!docs.ok()) return Status::BadRequest(docs.status().message());
+  if (docs->size() != 1) return Status::BadRequest("the body must hold exactly one object, not " + std::to_string(docs->size()));
+  return std::move((*docs)[0].object);
+}
+
 Result<json> BodyJson(const httplib::Request& req) {
   std::string type = req.get_header_value("Content-Type");
   std::string media = type.substr(0, type.find(';'));
@@ -45,6 +53,7 @@ Result<json> BodyJson(const httplib::Request& req) {
                   "the body of the request was in an unknown format - accepted media types include: "
                   "application/json, application/yaml, application/vnd.kubernetes.protobuf");
   }
+  if (media == "application/yaml") return YamlBody(req.body);
   return api::ParseJson(req.body);
 }
 
@@ -70,10 +79,7 @@ Result<PatchType> PatchTypeOf(const httplib::Request& req) {
 Result<json> PatchBody(const httplib::Request& req, PatchType type) {
   Result<json> parsed = api::ParseJson(req.body);
   if (parsed.ok() || type != PatchType::kApply) return parsed;
-  Result<std::vector<api::YamlDocument>> docs = api::ParseYamlDocuments(req.body, "body");
-  if (!docs.ok()) return docs.status();
-  if (docs->size() != 1) return Status::BadRequest("an apply patch must hold exactly one object");
-  return std::move((*docs)[0].object);
+  return YamlBody(req.body);
 }
 
 Result<ListQuery> ListQueryOf(const httplib::Request& req) {

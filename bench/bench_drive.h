@@ -78,22 +78,31 @@ using Connect = std::function<Result<std::unique_ptr<client::RestClient>>()>;
 // op(client, connection index, n-th call of that connection)
 using Operation = std::function<Status(client::RestClient&, int, int64_t)>;
 
+// One request on a new connection, so the handshake is not timed.
+inline Status Warm(client::RestClient& c) {
+  Result<client::Response> r = c.Get("/readyz");
+  return r.ok() ? Status::Ok() : r.status();
+}
+
 // Runs `connections` threads calling op until `seconds` pass (seconds > 0) or
 // until `total` calls were made across all threads (total > 0). Each client is
-// connected and warmed (GET /readyz) before the clock starts.
-inline Figures Drive(int connections, double seconds, int64_t total, const Connect& connect, const Operation& op,
-                     const std::function<double()>& server_cpu) {
+// connected and warmed (GET /readyz) before the clock starts. Client is
+// client::RestClient or any type with a Warm overload.
+template <typename Client>
+Figures DriveWith(int connections, double seconds, int64_t total,
+                  const std::function<Result<std::unique_ptr<Client>>()>& connect,
+                  const std::function<Status(Client&, int, int64_t)>& op, const std::function<double()>& server_cpu) {
   std::vector<std::vector<double>> latencies(static_cast<size_t>(connections));
-  std::vector<std::unique_ptr<client::RestClient>> clients;
+  std::vector<std::unique_ptr<Client>> clients;
   Figures f;
   for (int c = 0; c < connections; ++c) {
-    Result<std::unique_ptr<client::RestClient>> rc = connect();
+    Result<std::unique_ptr<Client>> rc = connect();
     if (!rc.ok()) {
       f.error = rc.status().ToString();
       return f;
     }
-    if (Result<client::Response> warm = (*rc)->Get("/readyz"); !warm.ok()) {
-      f.error = warm.status().ToString();
+    if (Status warm = Warm(**rc); !warm.ok()) {
+      f.error = warm.ToString();
       return f;
     }
     clients.push_back(std::move(*rc));
@@ -137,6 +146,11 @@ inline Figures Drive(int connections, double seconds, int64_t total, const Conne
   f.p50_ms = Percentile(all, 0.50);
   f.p99_ms = Percentile(all, 0.99);
   return f;
+}
+
+inline Figures Drive(int connections, double seconds, int64_t total, const Connect& connect, const Operation& op,
+                     const std::function<double()>& server_cpu) {
+  return DriveWith<client::RestClient>(connections, seconds, total, connect, op, server_cpu);
 }
 
 }  // namespace skiff::bench

@@ -58,6 +58,9 @@ TEST_CASE("kubectl: apply, re-apply, get, label, scale, delete", "[integration][
   EXPECT_KUBECTL(k.Run("-n shop label deploy web team=blue"), 0, "deployment.apps/web labeled");
   EXPECT_KUBECTL(k.Run("-n shop label --overwrite deploy web team=green"), 0, "deployment.apps/web labeled");
   EXPECT_KUBECTL(k.Run("-n shop annotate deploy web note=hi"), 0, "deployment.apps/web annotated");
+  EXPECT_KUBECTL(k.Run("-n shop annotate deploy web note=bye"), 1, "--overwrite is false but found the following declared annotation(s): 'note' already has a value (hi)");
+  EXPECT_KUBECTL(k.Run("-n shop annotate --overwrite deploy web note=bye"), 0, "deployment.apps/web annotated");
+  EXPECT_KUBECTL(k.Run("-n shop get deploy web -o jsonpath='{.metadata.annotations.note}'"), 0, "bye");
   EXPECT_KUBECTL(k.Run("-n shop scale deploy web --replicas=6"), 0, "deployment.apps/web scaled");
   EXPECT_KUBECTL(k.Run("-n shop get deploy web -o jsonpath='{.spec.replicas} {.metadata.labels.team}'"), 0, "6 green");
   EXPECT_KUBECTL(k.Run("-n shop get deploy web -o yaml"), 0, "revisionHistoryLimit: 10");

@@ -118,6 +118,13 @@ TEST_CASE("pods: create, get, conflict, list by label, delete", "[integration][a
   REQUIRE(missing);
   CHECK(missing->status == 404);
   CHECK(json::parse(missing->body)["message"] == "pods \"web-1\" not found");
+
+  // A YAML body is as good as JSON.
+  auto from_yaml = c.Post(kPods, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: from-yaml\nspec:\n  containers:\n"
+                                 "  - name: c\n    image: busybox\n", "application/yaml");
+  REQUIRE(from_yaml);
+  CHECK(from_yaml->status == 201);
+  CHECK(json::parse(from_yaml->body)["metadata"]["name"] == "from-yaml");
 }
 
 TEST_CASE("bad input is rejected with a Status and changes nothing", "[integration][apiserver]") {
@@ -150,6 +157,11 @@ TEST_CASE("bad input is rejected with a Status and changes nothing", "[integrati
   REQUIRE(strict);
   CHECK(strict->status == 400);
   CHECK(json::parse(strict->body)["message"].get<std::string>().find("spec.bogus") != std::string::npos);
+
+  auto bad_yaml = c.Post(kPods, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n", "application/yaml");
+  REQUIRE(bad_yaml);
+  CHECK(bad_yaml->status == 400);
+  CHECK(json::parse(bad_yaml->body)["message"].get<std::string>().find("body:") != std::string::npos);
 
   auto no_ns = c.Post("/api/v1/namespaces/nope/pods", Pod("x").dump(), "application/json");
   REQUIRE(no_ns);
