@@ -95,6 +95,52 @@ Status ErrorAt(std::string_view source, const YAML::Mark& mark, std::string_view
                             std::to_string(mark.column + 1) + ": " + std::string(msg));
 }
 
+// The length of the well-formed UTF-8 sequence at text[i] (shortest form, at
+// most U+10FFFF, no surrogates), or 0 if there is none.
+size_t Utf8SequenceLength(std::string_view text, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+  if (length == 0 || lead > 0xF4 || i + length > text.size()) return 0;
+  uint32_t code_point = lead & (0x7F >> length);
+  for (size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    code_point = code_point << 6 | (byte(i + k) & 0x3F);
+  }
+  static constexpr uint32_t kShortest[] = {0, 0, 0x80, 0x800, 0x10000};
+  bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
+  return code_point < kShortest[length] || code_point > 0x10FFFF || surrogate ? 0 : length;
+}
+
+bool IsValidUtf8(std::string_view text) {
+  for (size_t i = 0, length = 0; i < text.size(); i += length) {
+    length = Utf8SequenceLength(text, i);
+    if (length == 0) return false;
+  }
+  return true;
+}
+
+// YAML text is Unicode (as for go-yaml, which sigs.k8s.io/yaml uses): bytes that
+// are not UTF-8 are rejected here, naming their place, rather than reaching
+// strings that JSON cannot carry.
+Status CheckUtf8(std::string_view text, std::string_view source) {
+  YAML::Mark mark;
+  mark.line = mark.column = 0;
+  for (size_t i = 0; i < text.size();) {
+    size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) return ErrorAt(source, mark, "invalid UTF-8 byte");
+    if (text[i] == '\n') {
+      ++mark.line;
+      mark.column = 0;
+    } else {
+      ++mark.column;
+    }
+    i += length;
+  }
+  return Status::Ok();
+}
+
 class Converter {
  public:
   explicit Converter(std::string_view source) : source_(source) {}
@@ -127,6 +173,9 @@ class Converter {
   Result<json> Scalar(const YAML::Node& n) {
     const std::string& tag = n.Tag();
     const std::string& text = n.Scalar();
+    // The input was checked, but yaml-cpp can still produce bytes that are not
+    // UTF-8 (from a NUL byte in a flow collection, or an escape such as "\uD800").
+    if (!IsValidUtf8(text)) return ErrorAt(source_, n.Mark(), "invalid UTF-8 in a scalar");
     constexpr std::string_view kCore = "tag:yaml.org,2002:";
     if (tag == "?") return ResolvePlainScalar(text);
     if (tag.rfind(kCore, 0) == 0) {
@@ -158,6 +207,9 @@ class Converter {
       const YAML::Node& k = kv.first;
       if (!k.IsScalar() && !k.IsNull()) {
         return ErrorAt(source_, k.Mark(), "mapping keys must be scalars");
+      }
+      if (k.IsScalar() && !IsValidUtf8(k.Scalar())) {
+        return ErrorAt(source_, k.Mark(), "invalid UTF-8 in a mapping key");
       }
       if (k.IsScalar() && k.Tag() == "?" && k.Scalar() == "<<") {
         merges.push_back(kv.second);
@@ -294,6 +346,7 @@ Result<std::vector<YamlDocument>> ParseYamlDocuments(std::string_view text,
                                                      std::string_view source_name) {
   std::vector<YamlDocument> out;
   try {
+    SKIFF_RETURN_IF_ERROR(CheckUtf8(text, source_name));
     SKIFF_RETURN_IF_ERROR(CheckStreamEnds(text, source_name));
     std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
     for (const auto& doc : docs) {

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -77,6 +78,18 @@ Result<std::string> Resolver::String(const json& obj, const std::string& field_p
 
 Result<std::string> Resolver::ReadReferenced(const std::string& field_path, const std::string& file) const {
   std::string full = file[0] == '/' ? file : dir_ + "/" + file;
+  // Certificates, keys and tokens are small regular files: refuse devices and
+  // FIFOs (which could block or never end) and anything implausibly large.
+  constexpr uintmax_t kMaxReferencedBytes = 1 << 20;
+  std::error_code ec;
+  if (std::filesystem::exists(full, ec)) {  // a missing file gets open's error below
+    if (!std::filesystem::is_regular_file(full, ec)) {
+      return Fail(Code::kInvalid, field_path, "cannot read " + full + ": not a regular file");
+    }
+    if (std::filesystem::file_size(full, ec) > kMaxReferencedBytes) {
+      return Fail(Code::kInvalid, field_path, "cannot read " + full + ": larger than 1 MiB");
+    }
+  }
   std::ifstream in(full, std::ios::binary);
   if (!in) return Fail(Code::kInvalid, field_path, "cannot read " + full + ": " + std::strerror(errno));
   std::stringstream ss;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "nodeagent/images/archive_error.h"
 #include "nodeagent/images/beneath.h"
 #include "nodeagent/images/digest.h"
 #include "nodeagent/images/fs_util.h"
@@ -156,7 +157,7 @@ Status TarSource::Ingest(const std::string& tar_path) {
   archive_read_support_filter_zstd(a.get());
   archive_read_support_format_tar(a.get());
   if (archive_read_open_filename(a.get(), tar_path.c_str(), 1 << 16) != ARCHIVE_OK) {
-    return Status(Code::kInvalid, tar_path + ": " + archive_error_string(a.get()),
+    return Status(Code::kInvalid, tar_path + ": " + ArchiveError(a.get()),
                   archive_errno(a.get()));
   }
   for (;;) {
@@ -164,7 +165,7 @@ Status TarSource::Ingest(const std::string& tar_path) {
     int rc = archive_read_next_header(a.get(), &entry);
     if (rc == ARCHIVE_EOF) return Status::Ok();
     if (rc < ARCHIVE_WARN)
-      return Status(Code::kInvalid, tar_path + ": " + archive_error_string(a.get()));
+      return Status(Code::kInvalid, tar_path + ": " + ArchiveError(a.get()));
     auto parts =
         CleanRelativePath(archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "");
     if (!parts.ok()) return parts.status().WithContext(tar_path);
@@ -197,7 +198,7 @@ Status TarSource::IngestFile(archive* a, const std::string& path, int64_t size) 
     if (n != size)
       return Status(
           Code::kInvalid,
-          std::string("read: ") + (archive_error_string(a) ? archive_error_string(a) : "short"));
+          "read: " + ArchiveError(a));
     small_[path] = std::move(data);
     return Status::Ok();
   }
@@ -206,7 +207,7 @@ Status TarSource::IngestFile(archive* a, const std::string& path, int64_t size) 
   char buf[1 << 16];
   for (;;) {
     la_ssize_t n = archive_read_data(a, buf, sizeof buf);
-    if (n < 0) return Status(Code::kInvalid, std::string("read: ") + archive_error_string(a));
+    if (n < 0) return Status(Code::kInvalid, "read: " + ArchiveError(a));
     if (n == 0) break;
     SKIFF_RETURN_IF_ERROR((*writer)->Write(buf, static_cast<size_t>(n)));
   }

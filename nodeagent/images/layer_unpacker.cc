@@ -14,6 +14,7 @@
 #include <set>
 #include <vector>
 
+#include "nodeagent/images/archive_error.h"
 #include "nodeagent/images/beneath.h"
 #include "nodeagent/images/digest.h"
 #include "nodeagent/images/fs_util.h"
@@ -257,7 +258,7 @@ Status Unpacker::WriteFile(int parent, const std::string& name, const Metadata& 
     int rc = archive_read_data_block(tar_, &block, &size, &offset);
     if (rc == ARCHIVE_EOF) break;
     if (rc < ARCHIVE_WARN)
-      return Status(Code::kInvalid, std::string("read data: ") + archive_error_string(tar_));
+      return Status(Code::kInvalid, "read data: " + ArchiveError(tar_));
     const char* p = static_cast<const char*>(block);
     while (size > 0) {
       ssize_t n = ::pwrite(fd.get(), p, size, offset);
@@ -331,13 +332,13 @@ Status UnpackStream(const std::string& archive_path, const std::string& dir,
   archive_read_support_format_raw(raw.get());
   if (archive_read_open_filename(raw.get(), archive_path.c_str(), 1 << 16) != ARCHIVE_OK) {
     return Status(Code::kInvalid,
-                  "open layer " + archive_path + ": " + archive_error_string(raw.get()),
+                  "open layer " + archive_path + ": " + ArchiveError(raw.get()),
                   archive_errno(raw.get()));
   }
   archive_entry* data_entry = nullptr;
   if (archive_read_next_header(raw.get(), &data_entry) != ARCHIVE_OK) {
     return Status(Code::kInvalid,
-                  "read layer " + archive_path + ": " + archive_error_string(raw.get()));
+                  "read layer " + archive_path + ": " + ArchiveError(raw.get()));
   }
   HashedStream stream;
   stream.raw = raw.get();
@@ -345,7 +346,7 @@ Status UnpackStream(const std::string& archive_path, const std::string& dir,
   archive_read_support_format_tar(tar.get());
   if (archive_read_open(tar.get(), &stream, nullptr, ReadHashed, nullptr) != ARCHIVE_OK) {
     return Status(Code::kInvalid, "layer " + archive_path +
-                                      " is not a tar archive: " + archive_error_string(tar.get()));
+                                      " is not a tar archive: " + ArchiveError(tar.get()));
   }
   UniqueFd root(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root.valid()) return Status::FromErrno(errno, "open " + dir);

@@ -333,5 +333,28 @@ TEST_CASE("random bytes never escape as exceptions", "[yaml]") {
   CHECK_FALSE(ParseYamlDocuments(deep, "deep.yaml").ok());
 }
 
+// Found by fuzz/yaml_documents_fuzz.cc: such a string was accepted and then
+// made ToYaml (and any JSON dump) throw.
+TEST_CASE("bytes that are not UTF-8 are rejected with their place", "[yaml]") {
+  for (const std::string bad : {"\xff", "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80"}) {
+    Result<std::vector<YamlDocument>> r =
+        ParseYamlDocuments("kind: Pod\nname: 'a" + bad + "'\n", "bad.yaml");
+    INFO(r.status().ToString());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == Code::kBadRequest);
+    CHECK(r.status().message() == "bad.yaml:2:9: invalid UTF-8 byte");
+  }
+  // UTF-8 input from which yaml-cpp still makes a scalar that is not UTF-8.
+  const std::string surrogate_escape = "name: \"\\uD800\"\n";
+  const std::string nul_in_flow_map("a: {x: b\x07\x00N, y: 1}\n", 19);
+  for (const std::string& text : {surrogate_escape, nul_in_flow_map}) {
+    Result<std::vector<YamlDocument>> r = ParseYamlDocuments(text, "esc.yaml");
+    INFO(r.status().ToString());
+    CHECK_FALSE(r.ok());
+  }
+  json object = ParseOne("name: \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3\"\n");
+  CHECK(object["name"] == "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3");
+}
+
 }  // namespace
 }  // namespace skiff::api

@@ -117,6 +117,12 @@ TEST_CASE("kubeconfig errors name the file and the field", "[client]") {
     CHECK(k.status().message() == "kubeconfig " + path + ": users[0].user.token-file: cannot read " + dir.path() +
                                       "/missing: No such file or directory");
   }
+  SECTION("a token file that is a device is refused, not read forever") {
+    Result<Kubeconfig> k = load(Config(kServer, "    token-file: /dev/zero\n"));
+    REQUIRE_FALSE(k.ok());
+    CHECK(k.status().message() ==
+          "kubeconfig " + path + ": users[0].user.token-file: cannot read /dev/zero: not a regular file");
+  }
   SECTION("unknown current context") {
     Result<Kubeconfig> k = load(Config(kServer, "    token: t\n", "nope"));
     REQUIRE_FALSE(k.ok());
