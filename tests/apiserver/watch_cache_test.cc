@@ -131,6 +131,11 @@ TEST_CASE("cached lists agree with a scan of storage for random objects and sele
         INFO("namespace " << ns << " labels " << ls << " fields " << fs);
         CHECK(Names(*from_cache) == Names(*from_store));
         CHECK(from_cache->revision == from_store->revision);
+        // What the cache holds (often handed over by the writer, not parsed from
+        // storage) is byte for byte what storage holds.
+        for (size_t i = 0; i < from_cache->items.size() && i < from_store->items.size(); ++i) {
+          CHECK(from_cache->items[i]->text == from_store->items[i]->text);
+        }
       }
     }
   }
