@@ -1,8 +1,8 @@
 // Fuzz target: images::UnpackLayer on arbitrary bytes as a layer archive (tar,
 // gzip or zstd: whatever an image or registry hands the node agent).
 //
-// Each input is written to <sandbox>/canary/work/layer.tar and unpacked to
-// <sandbox>/canary/work/layer, then both are removed. The sandbox also holds
+// Each input is written to <sandbox>/canary/scratch/layer.tar and unpacked to
+// <sandbox>/canary/scratch/layer, then both are removed. The sandbox also holds
 // canary/etc/passwd, reachable from the layer as "../../etc/passwd"; after
 // every input the sandbox must look exactly as it did before the first one
 // (same paths, types, sizes and modes), or the unpacker wrote outside its
@@ -60,13 +60,13 @@ class Sandbox {
     skiff::fuzz::FuzzCheck(::mkdtemp(pattern.data()) != nullptr, "mkdtemp failed");
     root_ = pattern;
     fs::create_directories(root_ / "canary" / "etc");
-    fs::create_directories(work());
+    fs::create_directories(scratch());
     std::ofstream(root_ / "canary" / "etc" / "passwd") << "canary\n";
     before_ = Take(root_);
   }
   ~Sandbox() { RemoveTree(root_); }
 
-  fs::path work() const { return root_ / "canary" / "work"; }
+  fs::path scratch() const { return root_ / "canary" / "scratch"; }
   bool Unchanged() const { return Take(root_) == before_; }
 
  private:
@@ -83,8 +83,8 @@ Sandbox& TheSandbox() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Sandbox& sandbox = TheSandbox();
-  const fs::path archive = sandbox.work() / "layer.tar";
-  const fs::path layer = sandbox.work() / "layer";
+  const fs::path archive = sandbox.scratch() / "layer.tar";
+  const fs::path layer = sandbox.scratch() / "layer";
   {
     std::ofstream out(archive, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
