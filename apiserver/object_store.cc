@@ -350,11 +350,15 @@ Result<json> ObjectStore::List(const api::KindInfo& kind, const std::string& ns,
   if (!listed.ok()) return listed.status();
   json items = json::array();
   for (const CachedObjectPtr& obj : listed->items) items.push_back(ParseCached(*obj));
+  return ListObject(kind, *listed, std::move(items));
+}
+
+json ObjectStore::ListObject(const api::KindInfo& kind, const Listed& listed, json items) {
   json list = {{"apiVersion", kind.ApiVersion()},
                {"kind", kind.kind + "List"},
-               {"metadata", {{"resourceVersion", std::to_string(listed->revision)}}},
+               {"metadata", {{"resourceVersion", std::to_string(listed.revision)}}},
                {"items", std::move(items)}};
-  if (!listed->continue_token.empty()) list["metadata"]["continue"] = listed->continue_token;
+  if (!listed.continue_token.empty()) list["metadata"]["continue"] = listed.continue_token;
   return list;
 }
 
@@ -493,12 +497,9 @@ Result<Deleted> ObjectStore::DeleteNamespace(const storage::KeyValue& current, j
 Result<CacheWatch> ObjectStore::Watch(const api::KindInfo& kind, WatchFilter filter, int64_t resource_version,
                                      bool initial_state) {
   if (!cache_) return Status::Unavailable("watches are served by the watch cache, which is not running");
-  if (initial_state) {
-    SKIFF_RETURN_IF_ERROR(cache_->WaitFresh());
-  } else {
-    // A revision the cache has not reached yet is fine: the watch waits for it.
-    // Events already applied but after the revision come from the event window.
-  }
+  // A watch from a revision needs no wait: events after it come from the event
+  // window, or live if the cache has not reached it yet.
+  if (initial_state) SKIFF_RETURN_IF_ERROR(cache_->WaitFresh());
   return cache_->For(kind).Watch(std::move(filter), resource_version, initial_state);
 }
 

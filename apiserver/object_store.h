@@ -145,6 +145,8 @@ class ObjectStore {
 
   static std::string KeyFor(const api::KindInfo& kind, const std::string& ns, const std::string& name);
   static std::string PrefixFor(const api::KindInfo& kind, const std::string& ns);
+  // A "<Kind>List" of items with the revision and continue token of listed.
+  static nlohmann::json ListObject(const api::KindInfo& kind, const Listed& listed, nlohmann::json items);
   // The stored value as an API object: adds metadata.resourceVersion from the revision.
   static nlohmann::json ToApiObject(const storage::KeyValue& kv);
 

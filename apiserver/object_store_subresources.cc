@@ -65,12 +65,7 @@ Result<json> ObjectStore::DeleteCollection(const api::KindInfo& kind, const std:
     if (!gone.ok() && gone.status().code() != Code::kNotFound) return gone.status();
     if (gone.ok()) deleted.push_back(gone->object);
   }
-  json list = {{"apiVersion", kind.ApiVersion()},
-               {"kind", kind.kind + "List"},
-               {"metadata", {{"resourceVersion", std::to_string(selected->revision)}}},
-               {"items", std::move(deleted)}};
-  if (!selected->continue_token.empty()) list["metadata"]["continue"] = selected->continue_token;
-  return list;
+  return ListObject(kind, *selected, std::move(deleted));
 }
 
 Result<Written> ObjectStore::UpdateStatus(const api::KindInfo& kind, const std::string& ns, const std::string& name,

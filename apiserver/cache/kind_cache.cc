@@ -66,11 +66,11 @@ size_t KindCache::watcher_count() const {
   return watcher_count_;
 }
 
-void KindCache::IndexAdd(const CachedObject& obj) {
-  labels_.Upsert(obj.key, obj.labels);
+void KindCache::IndexAdd(const CachedObjectPtr& obj) {
+  labels_.Upsert(obj->key, obj->labels);
   if (!index_node_name_) return;
-  std::string node = NodeNameOf(obj);
-  if (!node.empty()) by_node_[node][obj.key] = objects_[obj.key];
+  std::string node = NodeNameOf(*obj);
+  if (!node.empty()) by_node_[node][obj->key] = obj;
 }
 
 void KindCache::IndexRemove(const CachedObject& obj) {
@@ -89,9 +89,8 @@ void KindCache::Reset(std::vector<CachedObjectPtr> objects, int64_t revision) {
   labels_.Clear();
   by_node_.clear();
   for (CachedObjectPtr& obj : objects) {
-    std::string key = obj->key;
-    objects_[key] = std::move(obj);
-    IndexAdd(*objects_[key]);
+    IndexAdd(obj);
+    objects_[obj->key] = std::move(obj);
   }
   ring_.clear();
   ring_floor_ = revision;
@@ -118,7 +117,7 @@ void KindCache::Apply(storage::EventType type, CachedObjectPtr object, int64_t r
   } else {
     if (!prev) type = storage::EventType::kCreated;
     objects_[object->key] = object;
-    IndexAdd(*object);
+    IndexAdd(object);
   }
   last_applied_ = revision;
   Event ev{revision, type, std::move(object), std::move(prev)};

@@ -104,7 +104,7 @@ class KindCache {
   using Watchers = std::vector<Registered>;
 
   int64_t RevisionLocked() const;
-  void IndexAdd(const CachedObject& obj);
+  void IndexAdd(const CachedObjectPtr& obj);
   void IndexRemove(const CachedObject& obj);
   void Record(Event ev);
   void Dispatch(const Event& ev);

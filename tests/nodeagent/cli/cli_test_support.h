@@ -23,6 +23,7 @@
 
 #include "nodeagent/images/fs_util.h"
 #include "nodeagent/runtime/cgroups.h"
+#include "tests/nodeagent/child_pids.h"
 
 namespace skiff::cli::testing {
 
@@ -180,28 +181,11 @@ class CliFixture {
     for (int i = 0; i < 200; ++i) {
       while (waitpid(-1, nullptr, WNOHANG) > 0) {
       }
-      left = Children();
+      left = skiff::testing::ChildPids();
       if (left.empty()) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     CHECK(left.empty());
-  }
-
-  static std::vector<pid_t> Children() {
-    std::vector<pid_t> out;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-      std::string name = entry.path().filename().string();
-      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-      std::string stat = ReadWhole(entry.path().string() + "/stat");
-      size_t close = stat.rfind(')');
-      if (close == std::string::npos) continue;
-      std::istringstream fields(stat.substr(close + 2));
-      char state;
-      pid_t ppid = 0;
-      fields >> state >> ppid;
-      if (ppid == getpid() && state != 'Z') out.push_back(std::stoi(name));
-    }
-    return out;
   }
 
   std::string dir_;

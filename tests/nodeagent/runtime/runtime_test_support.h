@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "nodeagent/runtime/runtime.h"
+#include "tests/nodeagent/child_pids.h"
 
 namespace skiff::runtime::testing {
 
@@ -138,20 +139,7 @@ inline ContainerState RunToEnd(Runtime& rt, const ContainerSpec& spec) {
 inline std::vector<pid_t> LiveChildren() {
   while (waitpid(-1, nullptr, WNOHANG) > 0) {
   }
-  std::vector<pid_t> out;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string stat = ReadProcFile(entry.path().string() + "/stat");
-    size_t close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream fields(stat.substr(close + 2));
-    char state;
-    pid_t ppid = 0;
-    fields >> state >> ppid;
-    if (ppid == getpid() && state != 'Z') out.push_back(std::stoi(name));
-  }
-  return out;
+  return skiff::testing::ChildPids();
 }
 
 }  // namespace skiff::runtime::testing
