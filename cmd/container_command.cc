@@ -21,7 +21,8 @@ void Usage(std::ostream& err) {
          "  run [--rm] [-d] [--name N] [--memory 64m] [--cpus 0.5] [--pids 100] [-e K=V]\n"
          "      [-w DIR] [--user UID[:GID]] [--hostname H] [--read-only] [-v HOST:CTR[:ro]]\n"
          "      [--network none|host] [--entrypoint CMD] IMAGE [--] [CMD ARGS...]\n"
-         "  ps [-a] [-q] | exec [-e K=V] [-w DIR] ID [--] CMD... | logs [-f] ID\n"
+         "  ps [-a] [-q] | exec [-i] [-t] [-e K=V] [-w DIR] ID [--] CMD... | logs [-f] ID\n"
+         "  stats [ID...]                    CPU %, memory and pids of running containers\n"
          "  kill [-s SIG] ID... | stop [-t SECONDS] ID... | rm [-f] ID...\n";
 }
 
@@ -32,7 +33,7 @@ const std::map<std::string, Verb>& Verbs() {
       {"run", cli::Run},                  {"ps", cli::List},
       {"exec", cli::Exec},                {"logs", cli::Logs},
       {"kill", cli::Kill},                {"stop", cli::Stop},
-      {"rm", cli::Remove},
+      {"rm", cli::Remove},                {"stats", cli::Stats},
   };
   return verbs;
 }

@@ -31,6 +31,7 @@ int Logs(CliEnv& env, const Args& args, std::ostream& out, std::ostream& err);
 int Kill(CliEnv& env, const Args& args, std::ostream& out, std::ostream& err);
 int Stop(CliEnv& env, const Args& args, std::ostream& out, std::ostream& err);
 int Remove(CliEnv& env, const Args& args, std::ostream& out, std::ostream& err);
+int Stats(CliEnv& env, const Args& args, std::ostream& out, std::ostream& err);
 
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;

@@ -1,30 +1,31 @@
-// Runtime::Exec: another process in a running container.
+// Runtime::ExecStart and Runtime::Exec: another process in a running container.
 //
-//   caller ──fork──▶ joiner: join the cgroup, setns ipc, uts, net, pid, mnt
-//                      └─fork──▶ process (now inside the pid namespace): chdir,
-//                                identity, capabilities, no_new_privs, seccomp, exec
-//   joiner reports the process's pid, then its wait status; the caller collects
-//   stdout and stderr until both pipes close.
+// ExecStart prepares what the helper (exec_joiner.h) needs while the caller can
+// still allocate and fail cleanly: the capability sets, the seccomp program, the
+// cgroup files, fds of the container's namespaces, the channel and the pipes. It
+// forks the helper and waits for its first report: the process exec'd (its
+// pidfd and, with a TTY, the pty master arrive with it) or the step that failed.
+// Exec is ExecStart without a TTY or stdin, reading both pipes to their end.
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <optional>
+#include <climits>
 
+#include "base/unique_fd.h"
 #include "nodeagent/runtime/container_launch.h"
 #include "nodeagent/runtime/container_record.h"
-#include "nodeagent/runtime/process_setup.h"
+#include "nodeagent/runtime/exec_channel.h"
+#include "nodeagent/runtime/exec_joiner.h"
 #include "nodeagent/runtime/process_util.h"
 #include "nodeagent/runtime/runtime.h"
-#include "nodeagent/runtime/setup_report.h"
-#include "base/unique_fd.h"
 
 namespace skiff::runtime {
 namespace {
@@ -33,102 +34,14 @@ struct Namespace {
   const char* name;
   int type;
 };
-// The mount namespace last: after it, the host's /proc is out of reach.
+// The mount namespace late: after it, the host's /proc is out of reach. The
+// user namespace last: in it we keep no rights over namespaces the host owns.
 constexpr Namespace kNamespaces[] = {{"ipc", CLONE_NEWIPC},
                                      {"uts", CLONE_NEWUTS},
                                      {"net", CLONE_NEWNET},
                                      {"pid", CLONE_NEWPID},
-                                     {"mnt", CLONE_NEWNS}};
-
-struct ExecPlan {
-  const ContainerRecord* record;
-  const ExecSpec* spec;
-  CapabilityState caps;
-  std::optional<SeccompProgram> seccomp;
-  std::vector<std::string> procs_files;
-  std::vector<std::pair<int, int>> ns_fds;  // fd, type (only namespaces that differ from ours)
-  int out[2], err[2], report[2];
-};
-
-void Report(int fd, const SetupReport& r) { (void)!write(fd, &r, sizeof(r)); }
-
-[[noreturn]] void Fail(int fd, int err, const std::string& step, const std::string& detail = "") {
-  Report(fd, ErrorReport(err, step.c_str(), detail.c_str()));
-  _exit(127);
-}
-
-std::vector<char*> Pointers(const std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (const std::string& s : strings) out.push_back(const_cast<char*>(s.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
-
-[[noreturn]] void RunProcess(Sys& sys, const ExecPlan& plan) {
-  int fd = plan.report[1];
-  // The agent's signal mask and ignored signals are not the process's.
-  for (int sig = 1; sig < NSIG; ++sig) signal(sig, SIG_DFL);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  umask(022);
-  int devnull = sys.Open("/dev/null", O_RDONLY | O_CLOEXEC, 0);
-  if (devnull < 0) Fail(fd, -devnull, "open /dev/null");
-  if (dup2(devnull, 0) < 0 || dup2(plan.out[1], 1) < 0 || dup2(plan.err[1], 2) < 0) {
-    Fail(fd, errno, "dup2 stdio");
-  }
-  const ProcessSpec& container = plan.record->process;
-  ProcessSpec process = container;
-  if (!plan.spec->env.empty()) process.env = plan.spec->env;
-  if (!plan.spec->cwd.empty()) process.cwd = plan.spec->cwd;
-  int r = sys.Chdir(process.cwd.c_str());
-  if (r < 0) Fail(fd, -r, "chdir", process.cwd);
-  std::string executable = FindExecutable(plan.spec->args[0], process.env);
-  if (executable.empty()) Fail(fd, ENOENT, "find executable", plan.spec->args[0]);
-  std::vector<char*> argv = Pointers(plan.spec->args);
-  std::vector<char*> envp = Pointers(process.env);
-  StepError e = ApplyIdentity(sys, process, plan.caps, plan.record->security.no_new_privs);
-  if (!e.ok()) Fail(fd, e.err, e.step, e.detail);
-  if (plan.seccomp) {
-    r = ApplySeccompProgram(*plan.seccomp);
-    if (r != 0) Fail(fd, r, "load seccomp filter");
-  }
-  r = sys.Execveat(AT_FDCWD, executable.c_str(), argv.data(), envp.data(), 0);
-  Fail(fd, -r, "exec", executable);
-}
-
-[[noreturn]] void RunJoiner(Sys& sys, const ExecPlan& plan) {
-  int fd = plan.report[1];
-  syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-  for (const std::string& file : plan.procs_files) {
-    int cg = sys.Open(file.c_str(), O_WRONLY | O_CLOEXEC, 0);
-    if (cg < 0) Fail(fd, -cg, "open cgroup", file);
-    ssize_t w = sys.Write(cg, "0", 1);
-    close(cg);
-    if (w < 0) Fail(fd, static_cast<int>(-w), "join cgroup", file);
-  }
-  for (auto [ns, type] : plan.ns_fds) {
-    int r = sys.Setns(ns, type);
-    if (r < 0) Fail(fd, -r, "setns");
-  }
-  pid_t child = sys.Fork();
-  if (child < 0) Fail(fd, -child, "fork");
-  if (child == 0) RunProcess(sys, plan);
-  close(plan.out[1]);
-  close(plan.err[1]);
-  SetupReport started;
-  started.kind = SetupReport::kReady;
-  started.init_pid = child;
-  Report(fd, started);
-  int status = 0;
-  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
-  SetupReport exited;
-  exited.kind = SetupReport::kExited;
-  exited.err = status;
-  Report(fd, exited);
-  _exit(0);
-}
+                                     {"mnt", CLONE_NEWNS},
+                                     {"user", CLONE_NEWUSER}};
 
 // The namespaces of pid that are not the caller's, opened for setns.
 Status OpenNamespaces(pid_t pid, std::vector<UniqueFd>& owned, ExecPlan& plan) {
@@ -146,43 +59,79 @@ Status OpenNamespaces(pid_t pid, std::vector<UniqueFd>& owned, ExecPlan& plan) {
   return Status::Ok();
 }
 
-// Reads both pipes to their end, and the reports as they come; kills the
-// process when the deadline passes.
-void Collect(ExecPlan& plan, pid_t& process, ExecResult& result,
-             std::vector<SetupReport>& reports, std::chrono::steady_clock::time_point deadline) {
-  int fds[3] = {plan.out[0], plan.err[0], plan.report[0]};
+// A pipe whose two ends the caller owns until the fork.
+Status MakePipe(Sys& sys, UniqueFd& read_end, UniqueFd& write_end) {
+  int fds[2];
+  int r = sys.Pipe2(fds, O_CLOEXEC);
+  if (r < 0) return Status::FromErrno(-r, "pipe");
+  read_end.Reset(fds[0]);
+  write_end.Reset(fds[1]);
+  return Status::Ok();
+}
+
+void Reap(pid_t pid) {
+  while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+// The helper's first report: kReady with its fds, or why there is no process.
+Status AwaitReady(pid_t helper, ExecSession::Parts& parts) {
+  SetupReport report;
+  std::vector<UniqueFd> fds;
+  int got = ReceiveReport(parts.reports.get(), report, fds);
+  if (got == 1 && report.kind == SetupReport::kReady && !fds.empty()) {
+    parts.helper = helper;
+    parts.pid = report.init_pid;
+    parts.pidfd = std::move(fds[0]);
+    if (fds.size() > 1) parts.tty = std::move(fds[1]);
+    return Status::Ok();
+  }
+  // Hung up on, the helper kills a process it may have started, and exits.
+  parts.reports.Reset();
+  Reap(helper);
+  if (got < 0) return Status::FromErrno(-got, parts.context + ": read the helper's report");
+  if (got == 1 && report.kind == SetupReport::kError) return StatusFromReport(report, parts.context);
+  return Status::Internal(parts.context + ": the helper died before the process started");
+}
+
+int PollMillis(std::chrono::steady_clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return static_cast<int>(std::clamp<int64_t>(left.count(), 0, INT_MAX));
+}
+
+// Reads stdout and stderr to their end; kills the process at the deadline, and
+// stops reading once it has ended after the deadline (a descendant may hold
+// the pipes open).
+void CollectOutput(ExecSession& session, ExecResult& result, std::chrono::steady_clock::time_point deadline) {
+  int fds[2] = {session.stdout_fd(), session.stderr_fd()};
   std::string* sinks[2] = {&result.stdout_data, &result.stderr_data};
-  bool open[3] = {true, true, true};
+  bool open[2] = {true, true};
+  bool killed = false;
   while (open[0] || open[1]) {
-    pollfd p[3];
-    for (int i = 0; i < 3; ++i) p[i] = {open[i] ? fds[i] : -1, POLLIN, 0};
-    int r = poll(p, 3, 100);
+    pollfd p[3] = {{open[0] ? fds[0] : -1, POLLIN, 0},
+                   {open[1] ? fds[1] : -1, POLLIN, 0},
+                   {killed ? session.exit_fd() : -1, POLLIN, 0}};
+    int r = poll(p, 3, killed ? -1 : PollMillis(deadline));
     if (r < 0 && errno != EINTR) return;
+    if (r == 0 && !killed) {
+      (void)session.Signal(SIGKILL);
+      killed = true;
+    }
+    if (r <= 0) continue;
     for (int i = 0; i < 2; ++i) {
       if (!p[i].revents) continue;
       char buf[65536];
       ssize_t n = read(fds[i], buf, sizeof(buf));
-      if (n <= 0) open[i] = false;
-      else sinks[i]->append(buf, static_cast<size_t>(n));
+      if (n > 0) sinks[i]->append(buf, static_cast<size_t>(n));
+      if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) open[i] = false;
     }
-    if (p[2].revents) {
-      SetupReport report;
-      if (read(fds[2], &report, sizeof(report)) != sizeof(report)) {
-        open[2] = false;
-      } else if (report.kind == SetupReport::kReady) {
-        process = report.init_pid;
-      } else {
-        reports.push_back(report);
-      }
-    }
-    if (std::chrono::steady_clock::now() > deadline && process > 0) kill(process, SIGKILL);
+    if (p[2].revents) return;
   }
 }
 
 }  // namespace
 
-Result<ExecResult> Runtime::Exec(const std::string& id, const ExecSpec& spec,
-                                 std::chrono::milliseconds timeout) {
+Result<ExecSession> Runtime::ExecStart(const std::string& id, const ExecSpec& spec) {
   if (spec.args.empty() || spec.args[0].empty()) {
     return Status::Invalid("exec: args must not be empty",
                            {{"args", "FieldValueRequired", "must not be empty"}});
@@ -194,11 +143,10 @@ Result<ExecResult> Runtime::Exec(const std::string& id, const ExecSpec& spec,
   }
   Result<ContainerRecord> record = ReadContainerRecord(Dir(id));
   if (!record.ok()) return record.status();
-  ExecPlan plan{};
+  ExecPlan plan;
   plan.record = &*record;
   plan.spec = &spec;
-  Result<CapabilityState> caps =
-      ComputeCapabilities(record->security.cap_add, record->security.cap_drop);
+  Result<CapabilityState> caps = ComputeCapabilities(record->security.cap_add, record->security.cap_drop);
   if (!caps.ok()) return caps.status();
   plan.caps = *caps;
   if (record->security.seccomp) {
@@ -214,47 +162,54 @@ Result<ExecResult> Runtime::Exec(const std::string& id, const ExecSpec& spec,
   if (!ProcessMatches(record->init_pid, record->init_start_time)) {
     return Status::Conflict("exec in container \"" + id + "\": it is not running");
   }
-  for (int* pipe : {plan.out, plan.err, plan.report}) {
-    int r = sys_.Pipe2(pipe, O_CLOEXEC);
-    if (r < 0) return Status::FromErrno(-r, "exec: pipe");
-    owned.emplace_back(pipe[0]);
-    owned.emplace_back(pipe[1]);
+  ExecSession::Parts parts;
+  parts.context = "exec in " + id;
+  int channel[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, channel) < 0) {
+    return Status::FromErrno(errno, "exec: socketpair");
   }
-  pid_t joiner = sys_.Fork();
-  if (joiner < 0) return Status::FromErrno(-joiner, "exec: fork");
-  if (joiner == 0) RunJoiner(sys_, plan);
-  for (int fd : {plan.out[1], plan.err[1], plan.report[1]}) {
-    for (UniqueFd& f : owned) {
-      if (f.get() == fd) f.Reset();
-    }
+  parts.reports.Reset(channel[0]);
+  UniqueFd helper_channel(channel[1]);
+  UniqueFd stdin_read, stdout_write, stderr_write;
+  if (!spec.tty) {
+    if (spec.open_stdin) SKIFF_RETURN_IF_ERROR(MakePipe(sys_, stdin_read, parts.in).WithContext("exec"));
+    SKIFF_RETURN_IF_ERROR(MakePipe(sys_, parts.out, stdout_write).WithContext("exec"));
+    SKIFF_RETURN_IF_ERROR(MakePipe(sys_, parts.err, stderr_write).WithContext("exec"));
   }
+  plan.channel = helper_channel.get();
+  plan.stdin_read = stdin_read.get();
+  plan.stdout_write = stdout_write.get();
+  plan.stderr_write = stderr_write.get();
+  pid_t helper = sys_.Fork();
+  if (helper < 0) return Status::FromErrno(-helper, "exec: fork");
+  if (helper == 0) RunExecHelper(sys_, plan);
+  // The helper's ends live on in it alone, so end of file means it is gone.
+  helper_channel.Reset();
+  stdin_read.Reset();
+  stdout_write.Reset();
+  stderr_write.Reset();
+  owned.clear();
+  SKIFF_RETURN_IF_ERROR(AwaitReady(helper, parts));
+  return ExecSession(std::move(parts));
+}
+
+Result<ExecResult> Runtime::Exec(const std::string& id, const ExecSpec& spec, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  ExecSpec plain = spec;
+  plain.tty = false;
+  plain.open_stdin = false;
+  Result<ExecSession> session = ExecStart(id, plain);
+  if (!session.ok()) return session.status();
   ExecResult result;
-  pid_t process = 0;
-  std::vector<SetupReport> reports;
-  Collect(plan, process, result, reports, std::chrono::steady_clock::now() + timeout);
-  // The rest of the report pipe: the process's wait status or why it never ran.
-  SetupReport report;
-  while (read(plan.report[0], &report, sizeof(report)) == sizeof(report)) {
-    reports.push_back(report);
+  CollectOutput(*session, result, deadline);
+  Result<ExecExit> exit = session->Wait(std::chrono::milliseconds(PollMillis(deadline)));
+  if (!exit.ok() && exit.status().code() == Code::kTimeout) {
+    SKIFF_RETURN_IF_ERROR(session->Signal(SIGKILL));
+    exit = session->Wait(std::chrono::hours(1));
   }
-  std::optional<Status> failure;
-  int wait_status = -1;
-  for (SetupReport& r : reports) {
-    r.step[sizeof(r.step) - 1] = 0;
-    r.detail[sizeof(r.detail) - 1] = 0;
-    if (r.kind == SetupReport::kError) failure = StatusFromReport(r, "exec in " + id);
-    if (r.kind == SetupReport::kExited) wait_status = r.err;
-  }
-  while (waitpid(joiner, nullptr, 0) < 0 && errno == EINTR) {
-  }
-  if (failure) return *failure;
-  if (wait_status < 0) return Status::Internal("exec in " + id + ": the process was lost");
-  if (WIFSIGNALED(wait_status)) {
-    result.signal = WTERMSIG(wait_status);
-    result.exit_code = 128 + result.signal;
-  } else {
-    result.exit_code = WEXITSTATUS(wait_status);
-  }
+  if (!exit.ok()) return exit.status();
+  result.exit_code = exit->exit_code;
+  result.signal = exit->signal;
   return result;
 }
 

@@ -17,6 +17,8 @@
 //   Wait    returns when the monitor has recorded the exit (kStopped).
 //   Exec    runs another process in the container's namespaces, cgroup,
 //           capabilities, no_new_privs and seccomp filter.
+//   ExecStart starts one and hands back its streams (pipes, or a pty of the
+//           container's devpts) in an ExecSession (exec_session.h).
 //   Delete  removes a stopped container (force: kills it first): cgroup, state dir;
 //           also the directory of a Create cut short by the caller's death.
 //   Stats   reads the usage of its cgroup.
@@ -39,6 +41,7 @@
 #include "base/status.h"
 #include "nodeagent/runtime/cgroups.h"
 #include "nodeagent/runtime/container_spec.h"
+#include "nodeagent/runtime/exec_session.h"
 #include "nodeagent/runtime/sys.h"
 
 namespace skiff::runtime {
@@ -71,6 +74,10 @@ struct ExecSpec {
   std::vector<std::string> args;
   std::vector<std::string> env;  // empty: the container's
   std::string cwd;               // empty: the container's
+  // ExecStart only (Exec always runs without a TTY, stdin /dev/null):
+  bool tty = false;         // a pty of the container's devpts on 0, 1 and 2
+  bool open_stdin = false;  // a pipe (or the pty) to the process's stdin; else /dev/null
+  unsigned short rows = 0, cols = 0;  // the pty's first window size (0: the kernel's)
 };
 
 struct ExecResult {
@@ -94,6 +101,10 @@ class Runtime {
   // Runs a process to completion and returns its output (no TTY, stdin /dev/null).
   Result<ExecResult> Exec(const std::string& id, const ExecSpec& spec,
                           std::chrono::milliseconds timeout = std::chrono::minutes(1));
+  // Starts a process and returns once it has exec'd (or why it could not: the
+  // failed step with its errno, e.g. ENOENT from "find executable"), with the
+  // caller's ends of its streams. On failure nothing is left behind.
+  Result<ExecSession> ExecStart(const std::string& id, const ExecSpec& spec);
   Status Delete(const std::string& id, bool force = false);
   // Makes the monitor reopen the log path (CRI ReopenContainerLog): the caller
   // renamed the old file away, new lines go to a fresh file at the same path.
