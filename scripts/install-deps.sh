@@ -11,7 +11,7 @@ packages=(
   catch2
   libprotobuf-dev libjemalloc-dev
   libseccomp-dev libcap-dev libarchive-dev libzstd-dev
-  busybox-static skopeo docker-registry crun runc
+  busybox-static musl-tools skopeo docker-registry crun runc
 )
 
 missing=()

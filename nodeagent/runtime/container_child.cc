@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -32,13 +33,25 @@ void Check(Sys& sys, const ChildPlan& plan, const StepError& e) {
   if (!e.ok()) Die(sys, plan, e.err, e.step, e.detail);
 }
 
-void JoinCgroup(Sys& sys, const ChildPlan& plan) {
+// The cgroup files are opened while the host's paths are reachable (before
+// pivot_root) and written at the end (JoinCgroup): the child's own setup
+// allocates while it shares the monitor's memory, and a memory limit hit then
+// (an OOM kill in the middle of malloc) would leave the monitor's heap locked.
+std::vector<int> OpenCgroupFiles(Sys& sys, const ChildPlan& plan) {
+  std::vector<int> fds;
   for (const std::string& file : plan.cgroup_procs_files) {
     int fd = sys.Open(file.c_str(), O_WRONLY | O_CLOEXEC, 0);
     Check(sys, plan, fd, "open cgroup", file);
-    ssize_t w = sys.Write(fd, "0", 1);
-    ::close(fd);
-    Check(sys, plan, static_cast<int>(w), "join cgroup", file);
+    fds.push_back(fd);
+  }
+  return fds;
+}
+
+void JoinCgroup(Sys& sys, const ChildPlan& plan, const std::vector<int>& fds) {
+  for (size_t i = 0; i < fds.size(); ++i) {
+    ssize_t w = sys.Write(fds[i], "0", 1);
+    ::close(fds[i]);
+    Check(sys, plan, static_cast<int>(w), "join cgroup", plan.cgroup_procs_files[i]);
   }
 }
 
@@ -59,21 +72,18 @@ void SetStdio(Sys& sys, const ChildPlan& plan) {
   }
 }
 
-// Blocks until Start opens the fifo for reading; returns the fifo, open for
-// writing, on a descriptor above kInitReadyFd. The lowest free descriptor may be
-// 3 or 4 (the caller's descriptors there are free at the fork when another of
-// its threads just closed them), and the dup2s onto kInitStatusFd and
-// kInitReadyFd would then close the fifo or leave it close-on-exec: init's byte
-// would never reach Start.
-int WaitForStart(Sys& sys, const ChildPlan& plan) {
-  std::string path = "/proc/self/fd/" + std::to_string(plan.start_fifo_fd);
-  int fd = sys.Open(path.c_str(), O_WRONLY | O_CLOEXEC, 0);
-  Check(sys, plan, fd, "open the start fifo");
-  if (fd > kInitReadyFd) return fd;
-  int high = fcntl(fd, F_DUPFD_CLOEXEC, kInitReadyFd + 1);
-  if (high < 0) Die(sys, plan, errno, "move the start fifo");
-  ::close(fd);
-  return high;
+// Execs skiff-init with every signal blocked (so init queues the signals sent
+// before it is ready for them), its status pipe on kInitStatusFd and the start
+// fifo on kInitStartFifoFd. Every private descriptor is at kLowestPrivateFd or
+// above, so the dup2s overwrite none of them.
+[[noreturn]] void ExecInit(Sys& sys, const ChildPlan& plan, char** argv, char** envp) {
+  sigset_t all;
+  sigfillset(&all);
+  sigprocmask(SIG_SETMASK, &all, nullptr);
+  if (dup2(plan.init_status_fd, kInitStatusFd) < 0) Die(sys, plan, errno, "dup2 status fd");
+  if (dup2(plan.start_fifo_fd, kInitStartFifoFd) < 0) Die(sys, plan, errno, "dup2 start fifo");
+  int r = sys.Execveat(plan.init_fd, "", argv, envp, AT_EMPTY_PATH);
+  Die(sys, plan, -r, "exec skiff-init");
 }
 
 std::vector<char*> Pointers(const std::vector<std::string>& strings) {
@@ -90,7 +100,7 @@ void RunContainerChild(Sys& sys, const ChildPlan& plan) {
   syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
   umask(0);
   SetStdio(sys, plan);
-  JoinCgroup(sys, plan);
+  std::vector<int> cgroup_fds = OpenCgroupFiles(sys, plan);
   JoinNamespaces(sys, plan);
   const ContainerSpec& spec = *plan.spec;
   // A new network namespace starts with lo down; pods (and docker run) have it up.
@@ -110,25 +120,14 @@ void RunContainerChild(Sys& sys, const ChildPlan& plan) {
   init_args.insert(init_args.end(), spec.process.args.begin(), spec.process.args.end());
   std::vector<char*> argv = Pointers(init_args);
   std::vector<char*> envp = Pointers(plan.env);
+  JoinCgroup(sys, plan, cgroup_fds);
   Check(sys, plan,
         ApplyIdentity(sys, spec.process, plan.capabilities, spec.security.no_new_privs));
   umask(022);
-
-  SetupReport ready;
-  ready.kind = SetupReport::kReady;
-  Check(sys, plan, static_cast<int>(sys.Write(plan.report_fd, &ready, sizeof(ready))),
-        "report ready");
-  // The filter is loaded (and JIT-compiled by the kernel) while Create returns
-  // and the monitor execs, not after Start: the calls left (openat, fcntl, dup2,
-  // close, execveat, write, exit) are all ones the default profile allows.
   if (plan.seccomp != nullptr) {
     Check(sys, plan, -ApplySeccompProgram(*plan.seccomp), "load seccomp filter");
   }
-  int fifo = WaitForStart(sys, plan);
-  if (dup2(plan.init_status_fd, kInitStatusFd) < 0) Die(sys, plan, errno, "dup2 status fd");
-  if (dup2(fifo, kInitReadyFd) < 0) Die(sys, plan, errno, "dup2 ready fd");
-  int r = sys.Execveat(plan.init_fd, "", argv.data(), envp.data(), AT_EMPTY_PATH);
-  Die(sys, plan, -r, "exec skiff-init");
+  ExecInit(sys, plan, argv.data(), envp.data());
 }
 
 }  // namespace skiff::runtime

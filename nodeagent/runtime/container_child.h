@@ -4,9 +4,9 @@
 // turns it into the container: it joins the cgroup and the namespaces given by
 // path, builds the root filesystem (rootfs_setup.h), sets the hostname, the
 // working directory, the user and groups, the capabilities and no_new_privs,
-// tells the monitor it is ready, waits until Start opens the start fifo, loads
-// the seccomp filter and execs skiff-init, handing it the fifo: init writes the
-// byte Start waits for, so a signal sent after Start finds init in charge.
+// loads the seccomp filter and execs skiff-init, handing it the start fifo: init
+// waits there for Start and writes the byte Start waits for, so a signal sent
+// after Start finds init in charge.
 //
 // Every failure is sent to report_fd as a SetupReport naming the step and errno,
 // and the child exits; the mounts it made live only in its own mount namespace,
@@ -19,17 +19,16 @@
 #include <vector>
 
 #include "nodeagent/runtime/capabilities.h"
+#include "nodeagent/runtime/init/init_fds.h"
 #include "nodeagent/runtime/container_spec.h"
 #include "nodeagent/runtime/seccomp_profile.h"
 #include "nodeagent/runtime/sys.h"
 
 namespace skiff::runtime {
 
-// The fd number skiff-init finds its exit-status pipe on.
-inline constexpr int kInitStatusFd = 3;
-// The start fifo, open for writing: skiff-init writes one byte on it once its
-// signal handling is in place, which is when Start returns.
-inline constexpr int kInitReadyFd = 4;
+// The descriptors skiff-init starts with (its status pipe, the start fifo).
+inline constexpr int kInitStatusFd = SKIFF_INIT_STATUS_FD;
+inline constexpr int kInitStartFifoFd = SKIFF_INIT_START_FIFO_FD;
 
 struct ChildPlan {
   const ContainerSpec* spec = nullptr;
@@ -51,7 +50,10 @@ struct ChildPlan {
   std::vector<std::string> env;
 };
 
-// Runs in the cloned child; never returns.
+// Runs in the cloned child (which shares the monitor's memory until it execs):
+// builds the container, loads the seccomp filter and execs skiff-init, which
+// waits for Start. A failure is a SetupReport on report_fd, then _exit.
+// Never returns.
 [[noreturn]] void RunContainerChild(Sys& sys, const ChildPlan& plan);
 
 }  // namespace skiff::runtime

@@ -4,7 +4,6 @@
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,18 +12,15 @@
 
 #include "nodeagent/runtime/container_child.h"
 #include "nodeagent/runtime/setup_report.h"
+#include "nodeagent/runtime/vfork_clone.h"
 #include "base/unique_fd.h"
 
 namespace skiff::runtime {
 namespace {
 
 // Descriptors the container's child must keep apart from 0, 1, 2 and
-// kInitStatusFd, so the dup2s that set those up never overwrite one in use.
+// the descriptors of init_fds.h, so the dup2s that set those up never overwrite one in use.
 constexpr int kLowestPrivateFd = 10;
-// The stack of the intermediate process, which the monitor and the container's
-// child inherit (they run the setup code on a copy of it). Untouched pages cost
-// nothing.
-constexpr size_t kIntermediateStack = 1 << 20;
 
 void WriteReport(int fd, const SetupReport& report) {
   const char* p = reinterpret_cast<const char*>(&report);
@@ -53,6 +49,18 @@ bool ReadReport(int fd, SetupReport& report) {
   return true;
 }
 
+struct ChildArgs {
+  Sys* sys;
+  const ChildPlan* plan;
+  int caller_fd;
+};
+
+int RunChild(void* arg) {
+  const ChildArgs& a = *static_cast<ChildArgs*>(arg);
+  close(a.caller_fd);  // the container must not keep the caller's pipe open
+  RunContainerChild(*a.sys, *a.plan);
+}
+
 // The monitor before its exec: everything it does is reported on caller_fd.
 class PreExecMonitor {
  public:
@@ -63,16 +71,23 @@ class PreExecMonitor {
     PrepareProcess();
     OpenDescriptors();
     JoinPidNamespace();
-    pid_t child = sys_.Clone(CloneFlags() | SIGCHLD);
+    ChildPlan plan = Plan();
+    ChildArgs args{&sys_, &plan, caller_fd_};
+    // The child shares our memory and we sleep until it has exec'd skiff-init
+    // (or died): nothing is copied, and a stop at Start costs no process of ours.
+    pid_t child = sys_.CloneVfork(CloneFlags() | SIGCHLD, RunChild, &args);
     if (child < 0) Fail(ErrorReport(-child, "clone"));
-    if (child == 0) RunContainerChild(sys_, Plan());
     child_ = child;
     for (int fd : {out_[1], err_[1], status_[1], setup_[1]}) close(fd);
+    // The report pipe is close-on-exec: end of file without a report means the
+    // child exec'd skiff-init, unless it died.
     SetupReport report;
-    if (!ReadReport(setup_[0], report)) {
+    if (ReadReport(setup_[0], report)) Fail(report);
+    if (waitpid(child_, nullptr, WNOHANG) == child_) {
+      child_ = 0;
       Fail(ErrorReport(ECHILD, "container child exited before it was ready"));
     }
-    if (report.kind != SetupReport::kReady) Fail(report);
+    close(setup_[0]);
     OpenLog();
     ReportReady();
     ExecMonitor();
@@ -182,7 +197,6 @@ class PreExecMonitor {
     plan.seccomp = req_.seccomp;
     plan.init_args = {"skiff-init", "init"};
     plan.env = spec.process.env;
-    close(caller_fd_);  // the child must not keep the caller's pipe open
     return plan;
   }
 
@@ -193,10 +207,9 @@ class PreExecMonitor {
     log_fd_ = High(fd, "move the log fd");
   }
 
-  // Create returns now, while we exec skiff-init (~1 ms of glibc start-up on a
-  // VM, where each cpuid traps): the container's child is ready, its exit can
-  // only be collected by us, and SIGCHLD and SIGUSR1 wait, blocked, for the
-  // monitor's signalfd.
+  // Create returns now, while we exec skiff-init: the container's init runs,
+  // its exit can only be collected by us, and SIGCHLD and SIGUSR1 wait, blocked,
+  // for the monitor's signalfd.
   void ReportReady() {
     SetupReport ready;
     ready.kind = SetupReport::kReady;
@@ -210,12 +223,12 @@ class PreExecMonitor {
   // After ReportReady nobody waits for a report: a failed exec kills the child
   // and exits without exit.json, which State reports as a lost monitor.
   [[noreturn]] void ExecMonitor() {
-    for (int fd : {out_[0], err_[0], status_[0], setup_[0], log_fd_}) fcntl(fd, F_SETFD, 0);
-    std::string args[] = {"skiff-monitor",          "monitor",
-                          req_.log_path,            req_.exit_file,
-                          std::to_string(child_),   std::to_string(out_[0]),
-                          std::to_string(err_[0]),  std::to_string(status_[0]),
-                          std::to_string(setup_[0]), std::to_string(log_fd_)};
+    for (int fd : {out_[0], err_[0], status_[0], log_fd_}) fcntl(fd, F_SETFD, 0);
+    std::string args[] = {"skiff-monitor",         "monitor",
+                          req_.log_path,           req_.exit_file,
+                          std::to_string(child_),  std::to_string(out_[0]),
+                          std::to_string(err_[0]), std::to_string(status_[0]),
+                          std::to_string(log_fd_)};
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -258,25 +271,12 @@ int RunIntermediate(void* arg) {
 }
 
 // The intermediate shares the caller's memory and runs on its own stack while
-// the calling thread waits (CLONE_VM | CLONE_VFORK, as posix_spawn does), so
-// the caller's address space is copied once per container (by the monitor's
-// fork), not twice. Signals stay blocked while it shares our memory; the
-// monitor sets its own mask. Returns the pid or -errno.
+// the calling thread waits (vfork_clone.h), so the caller's address space is
+// copied once per container, by the monitor's fork. Not a Sys call: the
+// caller's part of a launch makes none, so a fault loop's Nth call is the same
+// step in every run. Returns the pid or -errno.
 pid_t SpawnIntermediate(IntermediateArgs& args) {
-  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  void* mem = mmap(nullptr, kIntermediateStack + page, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-  if (mem == MAP_FAILED) return -errno;
-  mprotect(mem, page, PROT_NONE);  // a guard page below the stack
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  char* top = static_cast<char*>(mem) + page + kIntermediateStack;
-  pid_t pid = clone(RunIntermediate, top, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
-  int err = errno;
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  munmap(mem, kIntermediateStack + page);
-  return pid < 0 ? -err : pid;
+  return CloneVforkOnThreadStack(SIGCHLD, RunIntermediate, &args);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "nodeagent/runtime/sys.h"
+#include "nodeagent/runtime/vfork_clone.h"
 
 namespace skiff::runtime {
 namespace {
@@ -32,6 +33,9 @@ class LinuxSys final : public Sys {
  public:
   pid_t Clone(unsigned long flags) override {
     return Ret<pid_t>(syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
+  }
+  pid_t CloneVfork(unsigned long flags, int (*fn)(void*), void* arg) override {
+    return runtime::CloneVfork(flags, fn, arg);
   }
   pid_t Fork() override { return Ret(fork()); }
   int Waitpid(pid_t pid, int* status, int options) override {

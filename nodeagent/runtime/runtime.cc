@@ -15,7 +15,7 @@
 #include "nodeagent/runtime/capabilities.h"
 #include "nodeagent/runtime/container_launch.h"
 #include "nodeagent/runtime/container_record.h"
-#include "nodeagent/runtime/cri_log.h"
+#include "nodeagent/runtime/init/cri_log.h"
 #include "nodeagent/runtime/process_util.h"
 #include "nodeagent/runtime/seccomp_profile.h"
 #include "base/unique_fd.h"
@@ -59,7 +59,8 @@ std::string Now(Clock& clock) {
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
       clock.Now().time_since_epoch()).count();
   timespec t{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
-  return FormatCriTimestamp(t);
+  char buf[CRI_TIMESTAMP_SIZE];
+  return std::string(buf, cri_format_timestamp(&t, buf));
 }
 
 bool Exists(const std::string& path) {

@@ -1,19 +1,22 @@
-// skiff-init's "init" mode: PID 1 of a container.
-//
-// It execs nothing itself. Once every signal is blocked (and so queued for it,
-// see pid1.cc) it writes one byte on kInitReadyFd, the start fifo Start reads.
-// Then it forks the user's process, forwards every signal it
-// gets to that process, reaps every zombie in the container (PID 1 inherits the
-// orphans), and when the user's process ends it writes "exit N" or "signal S" on
-// the status fd (kInitStatusFd, read by the monitor) and exits with N, or with
-// 128+S for a signal (PID 1 cannot die of a signal it sends itself). When the
-// kernel refuses the exec, the reason goes to stderr (the container log) and the
-// exit code is 127, as a shell does.
-#pragma once
+/* skiff-init's "init" mode: PID 1 of a container.
+ *
+ * The container's first process execs it as soon as the container is built
+ * (Create), with the descriptors of init_fds.h. It blocks every signal (blocked
+ * signals are queued for it: they reach a namespace's PID 1 even from the
+ * parent namespace, where unhandled ones would be dropped), then opens the start
+ * fifo for writing, which waits for Start, and writes one byte on it. Then it
+ * forks the user's process, forwards every signal it gets to that process, reaps
+ * every zombie in the container (PID 1 inherits the orphans; when it is not PID 1,
+ * in a joined pid namespace, it is a child subreaper), and when the user's
+ * process ends it writes "exit N" or "signal S" on SKIFF_INIT_STATUS_FD (read by
+ * the monitor) and exits with N, or 128+S for a signal (PID 1 cannot die of a
+ * signal it sends itself). It execs nothing itself. When the kernel refuses the
+ * user's exec the reason goes to stderr (the container log) and the exit code is
+ * 127, as a shell does. */
+#ifndef SKIFF_RUNTIME_INIT_PID1_H_
+#define SKIFF_RUNTIME_INIT_PID1_H_
 
-namespace skiff::runtime {
+/* argv: <executable> <argv0> [args...] */
+int skiff_run_init(int argc, char** argv);
 
-// argv: <executable> <argv0> [args...]
-int RunInit(int argc, char** argv);
-
-}  // namespace skiff::runtime
+#endif
