@@ -42,16 +42,24 @@ class LinuxCgroupFs : public CgroupFs {
   }
 
   Status Write(const std::string& path, std::string_view data) override {
+    return WriteEach(path, {std::string(data)});
+  }
+
+  Status WriteEach(const std::string& path, const std::vector<std::string>& values) override {
     int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) return ErrnoStatus(errno, "write", path);
-    ssize_t n;
-    do {
-      n = ::write(fd, data.data(), data.size());
-    } while (n < 0 && errno == EINTR);
-    int err = errno;
+    for (const std::string& data : values) {
+      ssize_t n;
+      do {
+        n = ::write(fd, data.data(), data.size());
+      } while (n < 0 && errno == EINTR);
+      int err = errno;
+      if (n < 0 || static_cast<size_t>(n) != data.size()) {
+        ::close(fd);
+        return ErrnoStatus(n < 0 ? err : EIO, n < 0 ? "write" : "short write", path);
+      }
+    }
     ::close(fd);
-    if (n < 0) return ErrnoStatus(err, "write", path);
-    if (static_cast<size_t>(n) != data.size()) return ErrnoStatus(EIO, "short write", path);
     return Status::Ok();
   }
 

@@ -32,6 +32,12 @@ class CgroupFs {
   // One write(2) of `data` to an existing file (no O_CREAT, no O_TRUNC beyond
   // what cgroup files do), as the kernel expects one value per write.
   virtual Status Write(const std::string& path, std::string_view data) = 0;
+  // One write(2) per value, in order, through one open of the file (device
+  // rules: one rule per write). Stops at the first failure.
+  virtual Status WriteEach(const std::string& path, const std::vector<std::string>& values) {
+    for (const std::string& v : values) SKIFF_RETURN_IF_ERROR(Write(path, v));
+    return Status::Ok();
+  }
   // AlreadyExists (errno EEXIST) when the directory exists.
   virtual Status Mkdir(const std::string& path) = 0;
   // NotFound (ENOENT) when absent; the kernel's EBUSY when it has processes or children.

@@ -95,7 +95,8 @@ Status MakeDirs(CgroupFs& fs, const std::string& base, const std::string& rel,
     Status s = fs.Mkdir(dir);
     if (s.code() == Code::kAlreadyExists) {
       if (leaf) return Status(Code::kAlreadyExists, "cgroup " + dir + " already exists", EEXIST);
-      return Status::Ok();
+      // Another creator may have made it a moment ago and not set it up yet.
+      return init(dir);
     }
     if (!s.ok()) return s;
     made.push_back(dir);

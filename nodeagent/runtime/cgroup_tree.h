@@ -47,7 +47,9 @@ Result<uint64_t> ReadUint(CgroupFs& fs, const std::string& file);
 Result<std::vector<pid_t>> ReadPids(CgroupFs& fs, const std::string& procs_file);
 
 // Makes base/rel and its missing parents below `base` (base itself must exist
-// or is made too), calling init(dir) on each directory it made, parents first.
+// or is made too), calling init(dir) on each directory below base, parents
+// first: on those it made and on parents that existed (another creator may have
+// made one and not yet set it up, so init must be idempotent).
 // Appends the made directories to `made`. AlreadyExists when the leaf exists.
 Status MakeDirs(CgroupFs& fs, const std::string& base, const std::string& rel,
                 const std::function<Status(const std::string&)>& init,

@@ -56,9 +56,14 @@ Status CgroupV1::RequireExists(const std::string& name) const {
   return Status::Ok();
 }
 
+// A new cpuset has no CPUs and no memory nodes, and a task cannot join it until
+// it has (ENOSPC): copy the parent's. Idempotent, and leaves a set one alone.
 Status CgroupV1::InitCpuset(const std::string& dir) {
   std::string parent = DirName(dir);
   for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
+    auto own = fs_->Read(Join(dir, file));
+    if (!own.ok()) return own.status();
+    if (own->find_first_not_of(" \n") != std::string::npos) continue;
     auto value = fs_->Read(Join(parent, file));
     if (!value.ok()) return value.status();
     SKIFF_RETURN_IF_ERROR(fs_->Write(Join(dir, file), *value));
@@ -127,9 +132,9 @@ Status CgroupV1::ApplyResources(const std::string& name, const CgroupResources& 
   // A host without the devices controller cannot restrict devices at all.
   if (std::string dir = Dir("devices", name); r.devices && !dir.empty()) {
     SKIFF_RETURN_IF_ERROR(fs_->Write(Join(dir, "devices.deny"), "a"));
-    for (const DeviceRule& rule : *r.devices) {
-      SKIFF_RETURN_IF_ERROR(fs_->Write(Join(dir, "devices.allow"), DeviceRuleText(rule)));
-    }
+    std::vector<std::string> allow;
+    for (const DeviceRule& rule : *r.devices) allow.push_back(DeviceRuleText(rule));
+    SKIFF_RETURN_IF_ERROR(fs_->WriteEach(Join(dir, "devices.allow"), allow));
   }
   return Status::Ok();
 }
@@ -282,6 +287,15 @@ Status CgroupV1::KillAll(const std::string& name) {
 
 Status CgroupV1::Destroy(const std::string& name) {
   SKIFF_RETURN_IF_ERROR(cgroup_tree::ValidateName(name));
+  // Usually the container's processes are gone (its pid namespace died with its
+  // init) and each empty cgroup goes with one rmdir; anything else (processes,
+  // children, a failure) takes the careful way below.
+  bool all_removed = true;
+  for (const std::string& h : hierarchies_) {
+    Status s = fs_->Rmdir(Join(ParentDir(h), name));
+    all_removed = all_removed && (s.ok() || s.code() == Code::kNotFound);
+  }
+  if (all_removed) return Status::Ok();
   bool all_exist = true;
   bool any_exists = false;
   for (const std::string& h : hierarchies_) {
@@ -290,9 +304,7 @@ Status CgroupV1::Destroy(const std::string& name) {
     any_exists = any_exists || exists;
   }
   if (!any_exists) return Status::Ok();
-  // Usually the container's processes are gone already (its PID namespace died
-  // with its init) and freezing would cost milliseconds for nothing. Otherwise
-  // best effort: RemoveTree below kills again what this misses; a frozen cgroup
+  // Best effort: RemoveTree below kills again what this misses; a frozen cgroup
   // would hold its tasks, so thaw whatever happens.
   std::string any_dir = Join(ParentDir(hierarchies_.front()), name);
   auto busy = cgroup_tree::TreeHasProcesses(*fs_, any_dir);

@@ -226,7 +226,9 @@ Status CgroupV2::KillAll(const std::string& name) {
 Status CgroupV2::Destroy(const std::string& name) {
   SKIFF_RETURN_IF_ERROR(cgroup_tree::ValidateName(name));
   std::string dir = Dir(name);
-  if (!fs_->Exists(dir)) return Status::Ok();
+  // Usually the container's processes are gone (its pid namespace died with its
+  // init) and the empty cgroup goes with one rmdir.
+  if (Status s = fs_->Rmdir(dir); s.ok() || s.code() == Code::kNotFound) return Status::Ok();
   // Best effort: RemoveTree kills again what this misses; thaw so kills land.
   auto busy = cgroup_tree::TreeHasProcesses(*fs_, dir);
   if (!busy.ok() || *busy) (void)KillAll(name);

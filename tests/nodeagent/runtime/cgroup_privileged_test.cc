@@ -169,6 +169,29 @@ TEST_CASE("v1: Create writes the limits into every hierarchy and Destroy removes
   CHECK(cg.Leftovers("pod").empty());
 }
 
+TEST_CASE("v1: a parent cpuset another creator made but did not set up yet is set up",
+          "[cgroups][privileged]") {
+  RealCgroups cg;
+  if (!IsV1(cg.layout) || !cg.layout.v1_controllers.count("cpuset")) {
+    WARN("this host has no cgroup v1 cpuset hierarchy");
+    return;
+  }
+  // What a concurrent first Create leaves for a moment: the parent made, its
+  // cpus and mems still empty (a child of it could then never be joined).
+  std::string root = cg.layout.v1_controllers.at("cpuset");
+  std::string parent = root + "/" + cg.parent;
+  REQUIRE((fs::create_directories(parent + "/pod") || fs::exists(parent + "/pod")));
+  REQUIRE(Trimmed(ReadFile(parent + "/pod/cpuset.cpus")).empty());
+  auto manager = NewCgroupManager(cg.layout, cg.options);
+  REQUIRE(manager->Create("pod/app", {}).ok());
+  std::string host_cpus = Trimmed(ReadFile(root + "/cpuset.cpus"));
+  CHECK(Trimmed(ReadFile(parent + "/pod/cpuset.cpus")) == host_cpus);
+  CHECK(Trimmed(ReadFile(parent + "/pod/app/cpuset.cpus")) == host_cpus);
+  CHECK_FALSE(Trimmed(ReadFile(parent + "/pod/app/cpuset.mems")).empty());
+  REQUIRE(manager->Destroy("pod").ok());
+  CHECK(cg.Leftovers("pod").empty());
+}
+
 TEST_CASE("v1: a memory hog is OOM-killed and the kill is counted", "[cgroups][privileged]") {
   RealCgroups cg;
   if (!IsV1(cg.layout)) {
