@@ -53,13 +53,25 @@ bool KernelAtLeast(int want_major, int want_minor) {
   return major > want_major || (major == want_major && minor >= want_minor);
 }
 
+// True when the kernel runs x32 syscalls (CONFIG_X86_X32_ABI and syscall.x32=y).
+// Debian's and most distributions' kernels refuse them with ENOSYS before any
+// syscall table is reached.
+bool KernelRunsX32() {
+  static const bool runs = syscall(kX32SyscallBit | __NR_getpid) >= 0;
+  return runs;
+}
+
 // The architectures of one filter: the native one and, on x86_64, the 32-bit
-// and x32 ABIs a container's binaries may use.
+// ABI a container's binaries may use, and x32 where the kernel runs it. Leaving
+// x32 out where the kernel refuses it keeps the program a third smaller (the
+// kernel converts and JIT-compiles it on every container start: ~0.5 ms for
+// 1,500 instructions here) and changes no answer: such calls hit the filter's
+// bad-architecture action, ENOSYS, which is what the kernel says to them.
 std::vector<uint32_t> FilterArches() {
   std::vector<uint32_t> arches = {seccomp_arch_native()};
   if (arches.front() == SCMP_ARCH_X86_64) {
     arches.push_back(SCMP_ARCH_X86);
-    arches.push_back(SCMP_ARCH_X32);
+    if (KernelRunsX32()) arches.push_back(SCMP_ARCH_X32);
   }
   return arches;
 }
@@ -74,8 +86,10 @@ class ProfileBuilder {
     ctx_ = filter.get();
     // A binary tree of syscall numbers keeps the filter's run time logarithmic.
     (void)seccomp_attr_set(ctx_, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+    int rc = seccomp_attr_set(ctx_, SCMP_FLTATR_ACT_BADARCH, kDefaultAction);
+    if (rc != 0) return LibseccompError(rc, "set the bad-architecture action");
     for (uint32_t arch : FilterArches()) {
-      int rc = seccomp_arch_add(ctx_, arch);
+      rc = seccomp_arch_add(ctx_, arch);
       if (rc != 0 && rc != -EEXIST) return LibseccompError(rc, "add architecture");
     }
     SKIFF_RETURN_IF_ERROR(AllowGroups());

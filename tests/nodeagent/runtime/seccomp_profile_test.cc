@@ -97,6 +97,21 @@ TEST_CASE("unknown syscall numbers and clone3 answer ENOSYS", "[seccomp][privile
   CHECK(ChildResult(status) == 0);
 }
 
+TEST_CASE("an x32 syscall answers under the profile what the kernel answers without it",
+          "[seccomp][privileged]") {
+  constexpr long kX32 = 0x40000000;
+  auto program = BuildDefaultSeccompProgram(DefaultCapabilities());
+  INFO(program.status().ToString());
+  REQUIRE(program.ok());
+  // ENOSYS where the kernel does not run x32 (most distributions), 0 where it does.
+  const int unfiltered = ErrnoOf(kX32 | SYS_getpid);
+  int status = RunInChild([&] {
+    if (int rc = Load(*program)) return rc;
+    return ErrnoOf(kX32 | SYS_getpid) == unfiltered ? 0 : 1;
+  });
+  CHECK(ChildResult(status) == 0);  // not killed for a bad architecture, same answer
+}
+
 TEST_CASE("ordinary syscalls keep working under the default profile", "[seccomp][privileged]") {
   auto program = BuildDefaultSeccompProgram(DefaultCapabilities());
   INFO(program.status().ToString());
