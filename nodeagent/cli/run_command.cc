@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sys/random.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -35,7 +36,8 @@ std::string NewContainerId() {
 void DeclareRunFlags(ArgParser& parser) {
   for (const char* b : {"--rm", "-d,--detach", "--read-only"}) parser.Bool(b);
   for (const char* v : {"--name", "--memory,-m", "--cpus", "--pids,--pids-limit", "-e,--env", "-w,--workdir",
-                        "-u,--user", "-h,--hostname", "-v,--volume", "--entrypoint", "--network,--net"}) {
+                        "-u,--user", "-h,--hostname", "-v,--volume", "--entrypoint", "--network,--net",
+                        "--userns", "--uidmap", "--gidmap"}) {
     parser.Value(v);
   }
 }
@@ -60,6 +62,9 @@ Result<RunOptions> ToRunOptions(const ArgParser& parser) {
   options.cpus = parser.Get("--cpus");
   options.pids = parser.Get("--pids-limit");
   options.network = parser.Get("--net", "none");
+  options.userns = parser.Get("--userns");
+  options.uidmap = parser.Values("--uidmap");
+  options.gidmap = parser.Values("--gidmap");
   options.detach = parser.Has("--detach");
   options.remove = parser.Has("--rm");
   return options;
@@ -81,6 +86,11 @@ Status CreateContainer(CliEnv& env, runtime::Runtime& rt, const RunOptions& opti
   bool wants_limits = !options.memory.empty() || !options.cpus.empty() || !options.pids.empty();
   if (wants_limits && !env.has_cgroups()) {
     return Status::Unavailable("--memory, --cpus and --pids need cgroups, and no cgroup mount was found");
+  }
+  // A container's own root (a host uid like 100000) walks to its state by path.
+  if (spec->namespaces.user.mode != runtime::NamespaceSpec::Mode::kHost &&
+      ::chmod(env.root().c_str(), 0711) < 0) {
+    return Status::FromErrno(errno, "chmod o+x " + env.root());
   }
   SKIFF_RETURN_IF_ERROR(rt.Create(*spec));
   ContainerRecord record{spec->id, options.image, image->id, spec->process.args, spec->process.env,

@@ -2,12 +2,14 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
 #include "nodeagent/cli/image_user.h"
 #include "nodeagent/cli/units.h"
+#include "nodeagent/runtime/id_mapping.h"
 
 namespace skiff::cli {
 namespace {
@@ -27,7 +29,7 @@ void SetDefault(std::vector<std::string>& env, const std::string& key, const std
 }
 
 Result<runtime::MountSpec> ParseVolume(const std::string& text) {
-  constexpr const char* kRule = "is not HOST:CTR[:ro|:rw] with absolute paths";
+  constexpr const char* kRule = "is not HOST:CTR[:ro|rw][,idmap] with absolute paths";
   std::vector<std::string> parts;
   size_t start = 0;
   for (;;) {
@@ -40,9 +42,17 @@ Result<runtime::MountSpec> ParseVolume(const std::string& text) {
   runtime::MountSpec mount;
   mount.source = parts[0];
   mount.target = parts[1];
-  if (parts.size() == 3) {
-    if (parts[2] != "ro" && parts[2] != "rw") return BadFlag("-v", text, kRule);
-    mount.readonly = parts[2] == "ro";
+  for (size_t start = 0; parts.size() == 3 && start <= parts[2].size();) {
+    size_t comma = std::min(parts[2].find(',', start), parts[2].size());
+    std::string option = parts[2].substr(start, comma - start);
+    if (option == "idmap") {
+      mount.idmap = true;
+    } else if (option == "ro" || option == "rw") {
+      mount.readonly = option == "ro";
+    } else {
+      return BadFlag("-v", text, kRule);
+    }
+    start = comma + 1;
   }
   if (mount.source.empty() || mount.source[0] != '/' || mount.target.empty() || mount.target[0] != '/') {
     return BadFlag("-v", text, kRule);
@@ -74,6 +84,42 @@ Status ApplyResources(const RunOptions& options, runtime::CgroupResources& resou
     }
     resources.pids_limit = pids;
   }
+  return Status::Ok();
+}
+
+Result<std::vector<runtime::IdMapping>> ParseMappings(const std::string& flag,
+                                                     const std::vector<std::string>& texts) {
+  std::vector<runtime::IdMapping> out;
+  for (const std::string& text : texts) {
+    Result<runtime::IdMapping> m = runtime::ParseIdMapping(text);
+    if (!m.ok()) return BadFlag(flag, text, "is not CONTAINER_ID:HOST_ID:SIZE");
+    out.push_back(*m);
+  }
+  return out;
+}
+
+// --userns, --uidmap and --gidmap; the runtime validates the mappings.
+Status ApplyUserNamespace(const RunOptions& options, runtime::NamespacesSpec& ns) {
+  bool maps = !options.uidmap.empty() || !options.gidmap.empty();
+  if (options.userns != "" && options.userns != "host" && options.userns != "auto") {
+    return BadFlag("--userns", options.userns, "is not one of: host, auto");
+  }
+  if (maps && !options.userns.empty()) {
+    return BadFlag("--userns", options.userns, "cannot be given with --uidmap or --gidmap");
+  }
+  if (options.userns == "auto") {
+    ns.user.mode = runtime::NamespaceSpec::Mode::kNew;
+    ns.uid_mappings = ns.gid_mappings = {{0, kAutoUsernsHostId, kAutoUsernsSize}};
+    return Status::Ok();
+  }
+  if (!maps) return Status::Ok();
+  Result<std::vector<runtime::IdMapping>> uids = ParseMappings("--uidmap", options.uidmap);
+  if (!uids.ok()) return uids.status();
+  Result<std::vector<runtime::IdMapping>> gids = ParseMappings("--gidmap", options.gidmap);
+  if (!gids.ok()) return gids.status();
+  ns.user.mode = runtime::NamespaceSpec::Mode::kNew;
+  ns.uid_mappings = uids->empty() ? *gids : *uids;
+  ns.gid_mappings = gids->empty() ? *uids : *gids;
   return Status::Ok();
 }
 
@@ -153,6 +199,7 @@ Result<runtime::ContainerSpec> BuildContainerSpec(const RunOptions& options, con
     spec.mounts.push_back(std::move(*mount));
   }
   SKIFF_RETURN_IF_ERROR(ApplyResources(options, spec.resources));
+  SKIFF_RETURN_IF_ERROR(ApplyUserNamespace(options, spec.namespaces));
   if (options.network == "host") {
     spec.namespaces.net.mode = runtime::NamespaceSpec::Mode::kHost;
   } else if (options.network != "none") {

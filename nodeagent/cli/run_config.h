@@ -12,8 +12,14 @@
 //   user       --user, else the image's User (resolved in the image's /etc/passwd)
 //   rootfs     overlayfs over the image's layer trees (topmost first); the runtime
 //              makes upper/ and work/ in the container's state directory
-//   volumes    -v HOST:CTR[:ro|:rw] become bind mounts (absolute paths; the host
-//              path must exist)
+//   volumes    -v HOST:CTR[:OPTS] become bind mounts (absolute paths; the host
+//              path must exist); OPTS: ro or rw, and idmap (through the user
+//              namespace's mappings), comma-separated
+//   userns     --userns host (the default) or auto (a user namespace of its own,
+//              container ids 0-65535 = host ids 100000-165535, as Docker's
+//              userns-remap gives every container one range); --uidmap and
+//              --gidmap C:H:S (repeatable; --gidmap defaults to the uid mappings)
+//              ask for a user namespace with exactly those lines
 //   resources  --memory, --cpus (CFS quota over a 100 ms period), --pids
 //   network    "none": a network namespace of its own; "host": the host's
 //
@@ -22,6 +28,7 @@
 // /etc/passwd and /etc/group and stat'ing volume sources.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +41,10 @@ namespace skiff::cli {
 
 inline constexpr const char* kDefaultPath =
     "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+// --userns auto: container ids 0..65535 are host ids 100000..165535.
+inline constexpr uint32_t kAutoUsernsHostId = 100000;
+inline constexpr uint32_t kAutoUsernsSize = 65536;
 
 struct RunOptions {
   std::string id;     // --name, else generated
@@ -50,6 +61,8 @@ struct RunOptions {
   std::string cpus;                               // --cpus, "0.5"
   std::string pids;                               // --pids, "100"
   std::string network = "none";                   // --network: none (own, empty) or host
+  std::string userns;                             // --userns: "", host or auto
+  std::vector<std::string> uidmap, gidmap;        // --uidmap, --gidmap C:H:S
   bool detach = false;                            // -d
   bool remove = false;                            // --rm
 };

@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 
 #include "nodeagent/runtime/container_child.h"
 #include "nodeagent/runtime/setup_report.h"
+#include "nodeagent/runtime/user_namespace.h"
 #include "nodeagent/runtime/vfork_clone.h"
 #include "base/unique_fd.h"
 
@@ -53,11 +55,13 @@ struct ChildArgs {
   Sys* sys;
   const ChildPlan* plan;
   int caller_fd;
+  UserNamespaceLaunch* userns;  // null: the host's user namespace
 };
 
 int RunChild(void* arg) {
   const ChildArgs& a = *static_cast<ChildArgs*>(arg);
   close(a.caller_fd);  // the container must not keep the caller's pipe open
+  if (a.userns != nullptr) a.userns->RunChild(*a.plan);
   RunContainerChild(*a.sys, *a.plan);
 }
 
@@ -71,13 +75,18 @@ class PreExecMonitor {
     PrepareProcess();
     OpenDescriptors();
     JoinPidNamespace();
+    std::optional<UserNamespaceLaunch> userns = PrepareUserNamespace();
     ChildPlan plan = Plan();
-    ChildArgs args{&sys_, &plan, caller_fd_};
+    ChildArgs args{&sys_, &plan, caller_fd_, userns ? &*userns : nullptr};
     // The child shares our memory and we sleep until it has exec'd skiff-init
     // (or died): nothing is copied, and a stop at Start costs no process of ours.
-    pid_t child = sys_.CloneVfork(CloneFlags() | SIGCHLD, RunChild, &args);
+    // With a user namespace we write its maps while the child waits: a copy.
+    pid_t child = userns ? sys_.Clone(CloneFlags() | SIGCHLD)
+                         : sys_.CloneVfork(CloneFlags() | SIGCHLD, RunChild, &args);
+    if (child == 0) RunChild(&args);
     if (child < 0) Fail(ErrorReport(-child, "clone"));
     child_ = child;
+    if (userns) Check(userns->AfterClone(child));
     for (int fd : {out_[1], err_[1], status_[1], setup_[1]}) close(fd);
     // The report pipe is close-on-exec: end of file without a report means the
     // child exec'd skiff-init, unless it died.
@@ -154,6 +163,22 @@ class PreExecMonitor {
     return High(sys_.Open(ns.path.c_str(), O_RDONLY | O_CLOEXEC, 0), "open namespace");
   }
 
+  void Check(const StepError& e) {
+    if (!e.ok()) Fail(ErrorReport(e.err, e.step.c_str(), e.detail.c_str()));
+  }
+
+  // The monitor's part of a user namespace of the container's own (user_namespace.h).
+  std::optional<UserNamespaceLaunch> PrepareUserNamespace() {
+    if (!UsesOwnUserNamespace(*req_.spec)) return std::nullopt;
+    std::string dir = req_.rootfs_mountpoint.substr(0, req_.rootfs_mountpoint.rfind('/'));
+    std::optional<UserNamespaceLaunch> userns;
+    userns.emplace(sys_, *req_.spec, dir, req_.upper_dir, req_.work_dir, req_.start_fifo,
+                   kLowestPrivateFd);
+    Check(userns->BeforeClone(
+        {{&join_ipc_, CLONE_NEWIPC}, {&join_uts_, CLONE_NEWUTS}, {&join_net_, CLONE_NEWNET}}));
+    return userns;
+  }
+
   // A pid namespace is joined by the parent: it applies to the children it makes.
   void JoinPidNamespace() {
     const NamespaceSpec& pid = req_.spec->namespaces.pid;
@@ -171,6 +196,7 @@ class PreExecMonitor {
     if (ns.uts.mode == NamespaceSpec::Mode::kNew) flags |= CLONE_NEWUTS;
     if (ns.ipc.mode == NamespaceSpec::Mode::kNew) flags |= CLONE_NEWIPC;
     if (ns.net.mode == NamespaceSpec::Mode::kNew) flags |= CLONE_NEWNET;
+    if (ns.user.mode == NamespaceSpec::Mode::kNew) flags |= CLONE_NEWUSER;
     return flags;
   }
 

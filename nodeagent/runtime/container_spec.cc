@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "nodeagent/runtime/id_mapping.h"
+
 namespace skiff::runtime {
 
 std::vector<std::string> DefaultMaskedPaths() {
@@ -101,8 +103,6 @@ void CheckNamespaces(const NamespacesSpec& ns, std::vector<FieldCause>& causes) 
   }
   Require(ns.mount.mode == NamespaceSpec::Mode::kNew, causes, "namespaces.mount",
           "FieldValueNotSupported", "a container always gets its own mount namespace");
-  Require(ns.user.mode == NamespaceSpec::Mode::kHost, causes, "namespaces.user",
-          "FieldValueNotSupported", "user namespaces are not supported yet");
 }
 
 }  // namespace
@@ -117,6 +117,7 @@ Status ValidateSpec(const ContainerSpec& spec) {
           "must be at most 64 characters");
   CheckMounts(spec.mounts, causes);
   CheckNamespaces(spec.namespaces, causes);
+  CheckUserNamespace(spec, causes);
   for (const auto* paths : {&spec.security.masked_paths, &spec.security.readonly_paths}) {
     for (const auto& p : *paths) {
       Require(CleanAbsolute(p), causes, "security.paths", "FieldValueInvalid",

@@ -51,6 +51,10 @@ struct MountSpec {
   std::string target;  // absolute path in the container
   bool readonly = false;
   std::string tmpfs_options;  // e.g. "size=64m,mode=1777"
+  // kBind in a new user namespace: an idmapped mount through the container's
+  // mappings, so host uid 0 shows (and writes) as the container's root. Without
+  // it the source's files keep their host owners (nobody, unless mapped).
+  bool idmap = false;
 };
 
 struct SecuritySpec {
@@ -69,10 +73,23 @@ struct NamespaceSpec {
   std::string path;  // for kJoin, e.g. /proc/<pid>/ns/net or a bind-mounted netns file
 };
 
+// One line of /proc/PID/uid_map or gid_map: `size` ids from container_id on are
+// the host's ids from host_id on.
+struct IdMapping {
+  uint32_t container_id = 0;
+  uint32_t host_id = 0;
+  uint32_t size = 0;
+};
+
 struct NamespacesSpec {
   NamespaceSpec pid, mount, uts, ipc, net;
-  // User namespaces are optional in the issue; only kHost is supported so far.
+  // kHost (the default): the host's users. kNew: a user namespace of the
+  // container's own with the mappings below (Kubernetes' hostUsers: false,
+  // podman --uidmap); both must map container id 0. Joining one by path (kJoin)
+  // is not supported yet. See user_namespace.h.
   NamespaceSpec user{NamespaceSpec::Mode::kHost, ""};
+  // setgroups(2) stays allowed in the container, as Kubernetes keeps it.
+  std::vector<IdMapping> uid_mappings, gid_mappings;
 };
 
 struct ContainerSpec {

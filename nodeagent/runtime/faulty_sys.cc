@@ -80,6 +80,27 @@ int FaultySys::Umount2(const char* target, int flags) {
 int FaultySys::PivotRoot(const char* new_root, const char* put_old) {
   SKIFF_FAULT("pivot_root", PivotRoot(new_root, put_old));
 }
+int FaultySys::OpenTree(int dirfd, const char* path, unsigned int flags) {
+  SKIFF_FAULT("open_tree", OpenTree(dirfd, path, flags));
+}
+int FaultySys::IdmapMount(int mount_fd, int userns_fd) {
+  SKIFF_FAULT("mount_setattr", IdmapMount(mount_fd, userns_fd));
+}
+int FaultySys::MoveMount(int mount_fd, const char* path) {
+  SKIFF_FAULT("move_mount", MoveMount(mount_fd, path));
+}
+int FaultySys::Fchownat(int dirfd, const char* path, uid_t uid, gid_t gid, int flags) {
+  SKIFF_FAULT("fchownat", Fchownat(dirfd, path, uid, gid, flags));
+}
+int FaultySys::Fchmodat(int dirfd, const char* path, mode_t mode) {
+  SKIFF_FAULT("fchmodat", Fchmodat(dirfd, path, mode));
+}
+int FaultySys::SendFds(int sock, const int* fds, size_t count) {
+  SKIFF_FAULT("sendmsg", SendFds(sock, fds, count));
+}
+int FaultySys::ReceiveFds(int sock, int* fds, size_t max) {
+  SKIFF_FAULT("recvmsg", ReceiveFds(sock, fds, max));
+}
 int FaultySys::Open(const char* path, int flags, mode_t mode) {
   SKIFF_FAULT("open", Open(path, flags, mode));
 }

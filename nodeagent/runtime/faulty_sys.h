@@ -53,6 +53,9 @@ class FaultySys final : public Sys {
             const void* data) override;
   int Umount2(const char* target, int flags) override;
   int PivotRoot(const char* new_root, const char* put_old) override;
+  int OpenTree(int dirfd, const char* path, unsigned int flags) override;
+  int IdmapMount(int mount_fd, int userns_fd) override;
+  int MoveMount(int mount_fd, const char* path) override;
   int Open(const char* path, int flags, mode_t mode) override;
   int OpenAt2(int dirfd, const char* path, int flags, mode_t mode,
               unsigned long long resolve) override;
@@ -62,6 +65,10 @@ class FaultySys final : public Sys {
   int Chdir(const char* path) override;
   int Fchdir(int fd) override;
   int Rename(const char* from, const char* to) override;
+  int Fchownat(int dirfd, const char* path, uid_t uid, gid_t gid, int flags) override;
+  int Fchmodat(int dirfd, const char* path, mode_t mode) override;
+  int SendFds(int sock, const int* fds, size_t count) override;
+  int ReceiveFds(int sock, int* fds, size_t max) override;
   int Pipe2(int fds[2], int flags) override;
   ssize_t Read(int fd, void* buf, size_t len) override;
   ssize_t Write(int fd, const void* buf, size_t len) override;

@@ -88,6 +88,73 @@ class LinuxSys final : public Sys {
   int PivotRoot(const char* new_root, const char* put_old) override {
     return Ret<int>(syscall(SYS_pivot_root, new_root, put_old));
   }
+  int OpenTree(int dirfd, const char* path, unsigned int flags) override {
+    return Ret<int>(syscall(SYS_open_tree, dirfd, path, flags));
+  }
+  int IdmapMount(int mount_fd, int userns_fd) override {
+    mount_attr attr{};
+    attr.attr_set = MOUNT_ATTR_IDMAP;
+    attr.userns_fd = static_cast<uint64_t>(userns_fd);
+    return Ret<int>(syscall(SYS_mount_setattr, mount_fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)));
+  }
+  int MoveMount(int mount_fd, const char* path) override {
+    return Ret<int>(syscall(SYS_move_mount, mount_fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH));
+  }
+  int Fchownat(int dirfd, const char* path, uid_t uid, gid_t gid, int flags) override {
+    return Ret(fchownat(dirfd, path, uid, gid, flags));
+  }
+  int Fchmodat(int dirfd, const char* path, mode_t mode) override {
+    return Ret(fchmodat(dirfd, path, mode, 0));
+  }
+  int SendFds(int sock, const int* fds, size_t count) override {
+    if (count > kMaxPassedFds) return -EINVAL;
+    char byte = 0;
+    iovec iov{&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxPassedFds)] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    if (count > 0) {
+      msg.msg_control = control;
+      msg.msg_controllen = CMSG_SPACE(sizeof(int) * count);
+      cmsghdr* c = CMSG_FIRSTHDR(&msg);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN(sizeof(int) * count);
+      memcpy(CMSG_DATA(c), fds, sizeof(int) * count);
+    }
+    ssize_t r;
+    do r = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    while (r < 0 && errno == EINTR);
+    return r < 0 ? -errno : 0;
+  }
+  int ReceiveFds(int sock, int* fds, size_t max) override {
+    char byte;
+    iovec iov{&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxPassedFds)] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    ssize_t r;
+    do r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    while (r < 0 && errno == EINTR);
+    if (r < 0) return -errno;
+    if (r == 0) return -ECONNRESET;
+    size_t count = 0;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+      size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+      for (size_t i = 0; i < n; ++i) {
+        int fd;
+        memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+        if (count < max) fds[count++] = fd;
+        else close(fd);
+      }
+    }
+    return (msg.msg_flags & MSG_CTRUNC) ? -EMSGSIZE : static_cast<int>(count);
+  }
   int Open(const char* path, int flags, mode_t mode) override {
     int r;
     do r = open(path, flags, mode);

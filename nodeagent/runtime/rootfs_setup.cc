@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include "base/unique_fd.h"
+#include "nodeagent/runtime/user_namespace.h"
 
 namespace skiff::runtime {
 namespace {
@@ -95,7 +96,7 @@ constexpr DevLink kDevLinks[] = {{"fd", "/proc/self/fd"},          {"stdin", "/p
                                  {"stdout", "/proc/self/fd/1"},    {"stderr", "/proc/self/fd/2"},
                                  {"core", "/proc/kcore"},          {"ptmx", "pts/ptmx"}};
 
-StepError MountDev(Sys& sys, int rootfd, bool own_ipc) {
+StepError MountDev(Sys& sys, int rootfd, bool own_ipc, bool own_userns) {
   StepError e = MountInRoot(sys, rootfd, "tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
                             "mode=755,size=65536k");
   if (!e.ok()) return e;
@@ -103,7 +104,9 @@ StepError MountDev(Sys& sys, int rootfd, bool own_ipc) {
   if (fd < 0) return Fail(fd, "open /dev");
   UniqueFd dev(fd);
   for (const DeviceNode& d : kDevices) {
-    int r = sys.Mknodat(fd, d.name, S_IFCHR | 0666, makedev(d.major, d.minor));
+    // mknod is refused in a user namespace: the host's node is bound instead.
+    int r = own_userns ? BindHostDevice(sys, fd, d.name)
+                       : sys.Mknodat(fd, d.name, S_IFCHR | 0666, makedev(d.major, d.minor));
     if (r < 0) return Fail(r, "mknod /dev/" + std::string(d.name));
   }
   for (const DevLink& l : kDevLinks) {
@@ -201,7 +204,8 @@ StepError PrepareRootfs(Sys& sys, const ContainerSpec& spec, const std::string& 
   UniqueFd root(fd);
   e = MountInRoot(sys, fd, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
   if (!e.ok()) return e;
-  e = MountDev(sys, fd, spec.namespaces.ipc.mode == NamespaceSpec::Mode::kNew);
+  e = MountDev(sys, fd, spec.namespaces.ipc.mode == NamespaceSpec::Mode::kNew,
+               UsesOwnUserNamespace(spec));
   if (!e.ok()) return e;
   e = MountSys(sys, fd);
   if (!e.ok()) return e;

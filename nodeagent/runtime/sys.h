@@ -53,6 +53,13 @@ class Sys {
                     unsigned long flags, const void* data) = 0;
   virtual int Umount2(const char* target, int flags) = 0;
   virtual int PivotRoot(const char* new_root, const char* put_old) = 0;
+  // open_tree(2): a detached copy of the mount at path (OPEN_TREE_CLONE).
+  virtual int OpenTree(int dirfd, const char* path, unsigned int flags) = 0;
+  // mount_setattr(2) with MOUNT_ATTR_IDMAP on a detached mount: its files show
+  // through the id mappings of the user namespace userns_fd.
+  virtual int IdmapMount(int mount_fd, int userns_fd) = 0;
+  // move_mount(2) of a detached mount onto path (MOVE_MOUNT_F_EMPTY_PATH).
+  virtual int MoveMount(int mount_fd, const char* path) = 0;
 
   // Files.
   virtual int Open(const char* path, int flags, mode_t mode) = 0;
@@ -65,6 +72,13 @@ class Sys {
   virtual int Chdir(const char* path) = 0;
   virtual int Fchdir(int fd) = 0;
   virtual int Rename(const char* from, const char* to) = 0;
+  virtual int Fchownat(int dirfd, const char* path, uid_t uid, gid_t gid, int flags) = 0;
+  virtual int Fchmodat(int dirfd, const char* path, mode_t mode) = 0;
+  // One byte and up to kMaxPassedFds descriptors (SCM_RIGHTS) on a unix socket.
+  // ReceiveFds returns how many came (close-on-exec), -ECONNRESET at end of file.
+  static constexpr size_t kMaxPassedFds = 250;
+  virtual int SendFds(int sock, const int* fds, size_t count) = 0;
+  virtual int ReceiveFds(int sock, int* fds, size_t max) = 0;
   virtual int Pipe2(int fds[2], int flags) = 0;
   virtual ssize_t Read(int fd, void* buf, size_t len) = 0;
   virtual ssize_t Write(int fd, const void* buf, size_t len) = 0;

@@ -139,5 +139,59 @@ TEST_CASE("bad run flags are Invalid and name the flag", "[cli]") {
   fails_with({.network = "bridge"}, "--network: ");
 }
 
+TEST_CASE("--userns, --uidmap and --gidmap ask for a user namespace", "[cli]") {
+  ImageFixture f;
+  using runtime::IdMapping;
+  using Mode = runtime::NamespaceSpec::Mode;
+  auto same = [](const std::vector<IdMapping>& m, std::vector<IdMapping> want) {
+    if (m.size() != want.size()) return false;
+    for (size_t i = 0; i < m.size(); ++i) {
+      if (m[i].container_id != want[i].container_id || m[i].host_id != want[i].host_id ||
+          m[i].size != want[i].size) {
+        return false;
+      }
+    }
+    return true;
+  };
+  auto spec = BuildContainerSpec(RunOptions{.id = "u", .userns = "auto"}, f.image);
+  REQUIRE(spec.ok());
+  CHECK(spec->namespaces.user.mode == Mode::kNew);
+  CHECK(same(spec->namespaces.uid_mappings, {{0, 100000, 65536}}));
+  CHECK(same(spec->namespaces.gid_mappings, {{0, 100000, 65536}}));
+
+  spec = BuildContainerSpec(RunOptions{.id = "u", .uidmap = {"0:200000:1000", "1000:5000:1"}}, f.image);
+  REQUIRE(spec.ok());
+  CHECK(same(spec->namespaces.uid_mappings, {{0, 200000, 1000}, {1000, 5000, 1}}));
+  CHECK(same(spec->namespaces.gid_mappings, {{0, 200000, 1000}, {1000, 5000, 1}}));
+  spec = BuildContainerSpec(
+      RunOptions{.id = "u", .uidmap = {"0:200000:1000"}, .gidmap = {"0:300000:100"}}, f.image);
+  REQUIRE(spec.ok());
+  CHECK(same(spec->namespaces.gid_mappings, {{0, 300000, 100}}));
+
+  spec = BuildContainerSpec(RunOptions{.id = "u", .userns = "host"}, f.image);
+  REQUIRE(spec.ok());
+  CHECK(spec->namespaces.user.mode == Mode::kHost);
+
+  spec = BuildContainerSpec(
+      RunOptions{.id = "u", .volumes = {f.dir + "/vol:/data:ro,idmap", f.dir + "/vol:/b:idmap"},
+                 .userns = "auto"},
+      f.image);
+  REQUIRE(spec.ok());
+  CHECK(spec->mounts[0].readonly);
+  CHECK(spec->mounts[0].idmap);
+  CHECK(!spec->mounts[1].readonly);
+  CHECK(spec->mounts[1].idmap);
+
+  for (RunOptions bad : {RunOptions{.userns = "private"}, RunOptions{.uidmap = {"0:1"}},
+                         RunOptions{.gidmap = {"x:1:2"}},
+                         RunOptions{.userns = "auto", .uidmap = {"0:1:2"}},
+                         RunOptions{.volumes = {f.dir + "/vol:/data:idmap,rx"}}}) {
+    bad.id = "u";
+    auto failed = BuildContainerSpec(bad, f.image);
+    INFO(failed.status().message());
+    CHECK(failed.status().code() == Code::kInvalid);
+  }
+}
+
 }  // namespace
 }  // namespace skiff::cli

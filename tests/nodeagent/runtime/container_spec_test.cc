@@ -36,7 +36,7 @@ TEST_CASE("each bad field of a spec is named") {
   CHECK(Fields(s) == std::vector<std::string>{
                          "id", "rootfs", "process.args", "process.cwd", "process.env[0]",
                          "mounts[0].target", "mounts[0].source", "namespaces.net.path",
-                         "namespaces.user"});
+                         "namespaces.uid_mappings", "namespaces.gid_mappings"});
   CHECK(s.message().find("process.cwd: must be a clean absolute path") != std::string::npos);
 }
 
