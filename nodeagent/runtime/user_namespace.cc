@@ -1,6 +1,7 @@
 #include "nodeagent/runtime/user_namespace.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -231,6 +232,12 @@ int UserNamespaceLaunch::High(const ChildPlan& plan, int fd, const char* step) {
 
 std::vector<int> UserNamespaceLaunch::ReceiveIdmappedMounts(const ChildPlan& plan) {
   const size_t expected = IdmappedSources().size();
+  // A raw wait until the monitor has sent (or failed): its calls up to the
+  // sendmsg and ours after it then never interleave, so the Nth call of a fault
+  // loop is the same step in every run.
+  pollfd ready{socket_[1], POLLIN, 0};
+  while (poll(&ready, 1, -1) < 0 && errno == EINTR) {
+  }
   std::vector<int> fds;
   do {
     int chunk[Sys::kMaxPassedFds];

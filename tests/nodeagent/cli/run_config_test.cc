@@ -139,7 +139,7 @@ TEST_CASE("bad run flags are Invalid and name the flag", "[cli]") {
   fails_with({.network = "bridge"}, "--network: ");
 }
 
-TEST_CASE("--userns, --uidmap and --gidmap ask for a user namespace", "[cli]") {
+TEST_CASE("the flags --userns, --uidmap and --gidmap ask for a user namespace", "[cli]") {
   ImageFixture f;
   using runtime::IdMapping;
   using Mode = runtime::NamespaceSpec::Mode;
