@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "nodeagent/runtime/process_setup.h"
 #include "nodeagent/runtime/rootfs_setup.h"
@@ -33,26 +34,42 @@ void Check(Sys& sys, const ChildPlan& plan, const StepError& e) {
   if (!e.ok()) Die(sys, plan, e.err, e.step, e.detail);
 }
 
+// At most this many cgroup files to join (v1 has one hierarchy per controller).
+constexpr size_t kMaxCgroupFiles = 32;
+
 // The cgroup files are opened while the host's paths are reachable (before
 // pivot_root) and written at the end (JoinCgroup): the child's own setup
-// allocates while it shares the monitor's memory, and a memory limit hit then
-// (an OOM kill in the middle of malloc) would leave the monitor's heap locked.
-std::vector<int> OpenCgroupFiles(Sys& sys, const ChildPlan& plan) {
-  std::vector<int> fds;
+// allocates on memory it shares with the agent, and a memory limit hit then (an
+// OOM kill in the middle of malloc) would leave the agent's heap locked.
+size_t OpenCgroupFiles(Sys& sys, const ChildPlan& plan, int (&fds)[kMaxCgroupFiles]) {
+  if (plan.cgroup_procs_files.size() > kMaxCgroupFiles) Die(sys, plan, E2BIG, "join cgroup");
+  size_t n = 0;
   for (const std::string& file : plan.cgroup_procs_files) {
     int fd = sys.Open(file.c_str(), O_WRONLY | O_CLOEXEC, 0);
     Check(sys, plan, fd, "open cgroup", file);
-    fds.push_back(fd);
+    fds[n++] = fd;
   }
-  return fds;
+  return n;
 }
 
-void JoinCgroup(Sys& sys, const ChildPlan& plan, const std::vector<int>& fds) {
-  for (size_t i = 0; i < fds.size(); ++i) {
+void JoinCgroup(Sys& sys, const ChildPlan& plan, const int (&fds)[kMaxCgroupFiles], size_t n) {
+  for (size_t i = 0; i < n; ++i) {
     ssize_t w = sys.Write(fds[i], "0", 1);
     ::close(fds[i]);
     Check(sys, plan, static_cast<int>(w), "join cgroup", plan.cgroup_procs_files[i]);
   }
+}
+
+// Finds args[0] in the container's PATH, into init_exec->executable; the
+// string it used is gone when this returns.
+void FindInitExecutable(Sys& sys, const ChildPlan& plan) {
+  const ProcessSpec& process = plan.spec->process;
+  std::string executable = FindExecutable(process.args[0], process.env);
+  if (executable.empty()) Die(sys, plan, ENOENT, "find executable", process.args[0]);
+  if (executable.size() >= sizeof(plan.init_exec->executable)) {
+    Die(sys, plan, ENAMETOOLONG, "find executable", process.args[0]);
+  }
+  memcpy(plan.init_exec->executable, executable.c_str(), executable.size() + 1);
 }
 
 void JoinNamespaces(Sys& sys, const ChildPlan& plan) {
@@ -86,21 +103,28 @@ void SetStdio(Sys& sys, const ChildPlan& plan) {
   Die(sys, plan, -r, "exec skiff-init");
 }
 
-std::vector<char*> Pointers(const std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (const std::string& s : strings) out.push_back(const_cast<char*>(s.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
-
 }  // namespace
+
+void PrepareInitExec(const ContainerSpec& spec, InitExec& out) {
+  out.strings = {"skiff-init", "init"};
+  out.strings.insert(out.strings.end(), spec.process.args.begin(), spec.process.args.end());
+  out.strings.insert(out.strings.end(), spec.process.env.begin(), spec.process.env.end());
+  const size_t args_end = 2 + spec.process.args.size();
+  out.argv = {out.strings[0].data(), out.strings[1].data(), out.executable};
+  for (size_t i = 2; i < args_end; ++i) out.argv.push_back(out.strings[i].data());
+  out.argv.push_back(nullptr);
+  out.envp.clear();
+  for (size_t i = args_end; i < out.strings.size(); ++i) out.envp.push_back(out.strings[i].data());
+  out.envp.push_back(nullptr);
+}
 
 void RunContainerChild(Sys& sys, const ChildPlan& plan) {
   // Nothing the caller had open reaches skiff-init or the user's process.
   syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
   umask(0);
   SetStdio(sys, plan);
-  std::vector<int> cgroup_fds = OpenCgroupFiles(sys, plan);
+  int cgroup_fds[kMaxCgroupFiles];
+  size_t cgroups = OpenCgroupFiles(sys, plan, cgroup_fds);
   JoinNamespaces(sys, plan);
   const ContainerSpec& spec = *plan.spec;
   // A new network namespace starts with lo down; pods (and docker run) have it up.
@@ -113,21 +137,15 @@ void RunContainerChild(Sys& sys, const ChildPlan& plan) {
     Check(sys, plan, sys.Sethostname(plan.hostname.data(), plan.hostname.size()), "sethostname");
   }
   Check(sys, plan, sys.Chdir(spec.process.cwd.c_str()), "chdir", spec.process.cwd);
-  std::string executable = FindExecutable(spec.process.args[0], spec.process.env);
-  if (executable.empty()) Die(sys, plan, ENOENT, "find executable", spec.process.args[0]);
-  std::vector<std::string> init_args = plan.init_args;
-  init_args.push_back(executable);
-  init_args.insert(init_args.end(), spec.process.args.begin(), spec.process.args.end());
-  std::vector<char*> argv = Pointers(init_args);
-  std::vector<char*> envp = Pointers(plan.env);
-  JoinCgroup(sys, plan, cgroup_fds);
+  FindInitExecutable(sys, plan);
+  JoinCgroup(sys, plan, cgroup_fds, cgroups);
   Check(sys, plan,
         ApplyIdentity(sys, spec.process, plan.capabilities, spec.security.no_new_privs));
   umask(022);
   if (plan.seccomp != nullptr) {
     Check(sys, plan, -ApplySeccompProgram(*plan.seccomp), "load seccomp filter");
   }
-  ExecInit(sys, plan, argv.data(), envp.data());
+  ExecInit(sys, plan, plan.init_exec->argv.data(), plan.init_exec->envp.data());
 }
 
 }  // namespace skiff::runtime

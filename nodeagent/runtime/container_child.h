@@ -15,6 +15,8 @@
 // helpers' async-signal-safe calls.
 #pragma once
 
+#include <limits.h>
+
 #include <string>
 #include <vector>
 
@@ -29,6 +31,18 @@ namespace skiff::runtime {
 // The descriptors skiff-init starts with (its status pipe, the start fifo).
 inline constexpr int kInitStatusFd = SKIFF_INIT_STATUS_FD;
 inline constexpr int kInitStartFifoFd = SKIFF_INIT_START_FIFO_FD;
+
+// argv = {"skiff-init", "init", executable, args..., null}, argv[2] pointing at
+// `executable`, which the child fills once it found args[0] in the container's
+// PATH; envp = the process's environment, null-terminated.
+struct InitExec {
+  std::vector<std::string> strings;  // what argv and envp point into
+  std::vector<char*> argv, envp;
+  char executable[PATH_MAX] = {};
+};
+
+// Fills `out` for `spec`; `out` must not move afterwards.
+void PrepareInitExec(const ContainerSpec& spec, InitExec& out);
 
 struct ChildPlan {
   const ContainerSpec* spec = nullptr;
@@ -45,15 +59,16 @@ struct ChildPlan {
   int join_uts_fd = -1, join_ipc_fd = -1, join_net_fd = -1;
   CapabilityState capabilities;
   const SeccompProgram* seccomp = nullptr;  // null: unconfined
-  // argv and envp of skiff-init (built by BuildInitArgv): null-terminated.
-  std::vector<std::string> init_args;
-  std::vector<std::string> env;
+  // The exec of skiff-init, made by the caller (PrepareInitExec) so that the
+  // child, which may share the agent's memory, keeps nothing allocated at its
+  // exec. Not owned; the child writes only `executable`.
+  InitExec* init_exec = nullptr;
 };
 
-// Runs in the cloned child (which shares the monitor's memory until it execs):
-// builds the container, loads the seccomp filter and execs skiff-init, which
-// waits for Start. A failure is a SetupReport on report_fd, then _exit.
-// Never returns.
+// Runs in the cloned child (which shares the agent's memory until it execs,
+// vfork_clone.h): builds the container, loads the seccomp filter and execs
+// skiff-init, which waits for Start. What it allocates it frees before the exec.
+// A failure is a SetupReport on report_fd, then _exit. Never returns.
 [[noreturn]] void RunContainerChild(Sys& sys, const ChildPlan& plan);
 
 }  // namespace skiff::runtime

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <optional>
 
 #include "nodeagent/runtime/container_child.h"
@@ -68,21 +69,20 @@ int RunChild(void* arg) {
 // The monitor before its exec: everything it does is reported on caller_fd.
 class PreExecMonitor {
  public:
-  PreExecMonitor(Sys& sys, const LaunchRequest& req, int caller_fd)
-      : sys_(sys), req_(req), caller_fd_(caller_fd) {}
+  PreExecMonitor(Sys& sys, const LaunchRequest& req, ChildPlan& plan, int caller_fd)
+      : sys_(sys), req_(req), plan_(plan), caller_fd_(caller_fd) {}
 
   [[noreturn]] void Run() {
     PrepareProcess();
     OpenDescriptors();
     JoinPidNamespace();
     std::optional<UserNamespaceLaunch> userns = PrepareUserNamespace();
-    ChildPlan plan = Plan();
-    ChildArgs args{&sys_, &plan, caller_fd_, userns ? &*userns : nullptr};
+    FillPlanDescriptors();
+    ChildArgs args{&sys_, &plan_, caller_fd_, userns ? &*userns : nullptr};
     // The child shares our memory and we sleep until it has exec'd skiff-init
     // (or died): nothing is copied, and a stop at Start costs no process of ours.
     // With a user namespace we write its maps while the child waits: a copy.
-    pid_t child = userns ? sys_.Clone(CloneFlags() | SIGCHLD)
-                         : sys_.CloneVfork(CloneFlags() | SIGCHLD, RunChild, &args);
+    pid_t child = userns ? sys_.Clone(CloneFlags() | SIGCHLD) : CloneSharedChild(args);
     if (child == 0) RunChild(&args);
     if (child < 0) Fail(ErrorReport(-child, "clone"));
     child_ = child;
@@ -200,30 +200,24 @@ class PreExecMonitor {
     return flags;
   }
 
-  ChildPlan Plan() const {
-    const ContainerSpec& spec = *req_.spec;
-    ChildPlan plan;
-    plan.spec = &spec;
-    plan.rootfs_mountpoint = req_.rootfs_mountpoint;
-    plan.upper_dir = req_.upper_dir;
-    plan.work_dir = req_.work_dir;
-    plan.cgroup_procs_files = req_.cgroup_procs_files;
-    plan.hostname = spec.hostname.empty() ? spec.id.substr(0, 63) : spec.hostname;
-    plan.report_fd = setup_[1];
-    plan.start_fifo_fd = fifo_;
-    plan.init_fd = init_fd_;
-    plan.init_status_fd = status_[1];
-    plan.stdin_fd = devnull_;
-    plan.stdout_fd = out_[1];
-    plan.stderr_fd = err_[1];
-    plan.join_uts_fd = join_uts_;
-    plan.join_ipc_fd = join_ipc_;
-    plan.join_net_fd = join_net_;
-    plan.capabilities = req_.capabilities;
-    plan.seccomp = req_.seccomp;
-    plan.init_args = {"skiff-init", "init"};
-    plan.env = spec.process.env;
-    return plan;
+  // The descriptors of the plan the caller made (the rest of it is theirs).
+  void FillPlanDescriptors() {
+    plan_.report_fd = setup_[1];
+    plan_.start_fifo_fd = fifo_;
+    plan_.init_fd = init_fd_;
+    plan_.init_status_fd = status_[1];
+    plan_.stdin_fd = devnull_;
+    plan_.stdout_fd = out_[1];
+    plan_.stderr_fd = err_[1];
+    plan_.join_uts_fd = join_uts_;
+    plan_.join_ipc_fd = join_ipc_;
+    plan_.join_net_fd = join_net_;
+  }
+
+  pid_t CloneSharedChild(ChildArgs& args) {
+    char* stack = ThreadStack(VforkStack::kChild);
+    if (stack == nullptr) Fail(ErrorReport(errno, "map the child's stack"));
+    return sys_.CloneVfork(CloneFlags() | SIGCHLD, RunChild, &args, stack);
   }
 
   // The log is opened before Create returns, so a bad log path fails Create.
@@ -250,16 +244,16 @@ class PreExecMonitor {
   // and exits without exit.json, which State reports as a lost monitor.
   [[noreturn]] void ExecMonitor() {
     for (int fd : {out_[0], err_[0], status_[0], log_fd_}) fcntl(fd, F_SETFD, 0);
-    std::string args[] = {"skiff-monitor",         "monitor",
-                          req_.log_path,           req_.exit_file,
-                          std::to_string(child_),  std::to_string(out_[0]),
-                          std::to_string(err_[0]), std::to_string(status_[0]),
-                          std::to_string(log_fd_)};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
+    // Numbers on our stack: we may share the agent's memory, and what we still
+    // hold allocated at the exec would stay allocated there.
+    char numbers[5][16];
+    const int values[5] = {child_, out_[0], err_[0], status_[0], log_fd_};
+    for (int i = 0; i < 5; ++i) snprintf(numbers[i], sizeof(numbers[i]), "%d", values[i]);
+    const char* argv[] = {"skiff-monitor", "monitor", req_.log_path.c_str(), req_.exit_file.c_str(),
+                          numbers[0],      numbers[1], numbers[2],          numbers[3],
+                          numbers[4],      nullptr};
     char* envp[] = {nullptr};
-    (void)sys_.Execveat(init_fd_, "", argv.data(), envp, AT_EMPTY_PATH);
+    (void)sys_.Execveat(init_fd_, "", const_cast<char**>(argv), envp, AT_EMPTY_PATH);
     kill(child_, SIGKILL);
     waitpid(child_, nullptr, 0);
     _exit(1);
@@ -267,6 +261,7 @@ class PreExecMonitor {
 
   Sys& sys_;
   const LaunchRequest& req_;
+  ChildPlan& plan_;
   int caller_fd_;
   int init_fd_ = -1;
   pid_t child_ = 0;
@@ -278,11 +273,33 @@ class PreExecMonitor {
 struct IntermediateArgs {
   Sys* sys;
   const LaunchRequest* request;
+  ChildPlan* plan;
   int write_fd;
 };
 
-// The intermediate: a new session, the monitor forked from it, and exit, so the
-// monitor is nobody's child but the host's init (or the nearest subreaper).
+int RunMonitor(void* arg) {
+  const IntermediateArgs& a = *static_cast<IntermediateArgs*>(arg);
+  PreExecMonitor(*a.sys, *a.request, *a.plan, a.write_fd).Run();
+}
+
+// The monitor, started from the intermediate. Without a user namespace of the
+// container's own it shares the agent's memory too, and the intermediate sleeps
+// until it has exec'd: no copy of the agent at all, however big and busy the
+// agent is. With one, the monitor runs code that allocates while the child
+// waits for its uid maps, so it is a fork: one copy.
+pid_t StartMonitor(const IntermediateArgs& a) {
+  if (UsesOwnUserNamespace(*a.request->spec)) {
+    pid_t pid = a.sys->Fork();
+    if (pid == 0) PreExecMonitor(*a.sys, *a.request, *a.plan, a.write_fd).Run();
+    return pid;
+  }
+  char* stack = ThreadStack(VforkStack::kMonitor);
+  if (stack == nullptr) return -errno;
+  return a.sys->CloneVfork(SIGCHLD, RunMonitor, const_cast<IntermediateArgs*>(&a), stack);
+}
+
+// The intermediate: a new session, the monitor started from it, and exit, so
+// the monitor is nobody's child but the host's init (or the nearest subreaper).
 int RunIntermediate(void* arg) {
   const IntermediateArgs& a = *static_cast<IntermediateArgs*>(arg);
   int s = a.sys->Setsid();
@@ -290,19 +307,34 @@ int RunIntermediate(void* arg) {
     WriteReport(a.write_fd, ErrorReport(-s, "setsid"));
     _exit(1);
   }
-  pid_t monitor = a.sys->Fork();
-  if (monitor < 0) WriteReport(a.write_fd, ErrorReport(-monitor, "fork monitor"));
-  if (monitor == 0) PreExecMonitor(*a.sys, *a.request, a.write_fd).Run();
+  pid_t monitor = StartMonitor(a);
+  if (monitor < 0) WriteReport(a.write_fd, ErrorReport(-monitor, "start the monitor"));
   _exit(0);
 }
 
-// The intermediate shares the caller's memory and runs on its own stack while
-// the calling thread waits (vfork_clone.h), so the caller's address space is
-// copied once per container, by the monitor's fork. Not a Sys call: the
+// The intermediate shares the caller's memory and runs on a stack the calling
+// thread keeps, while that thread waits (vfork_clone.h). Not a Sys call: the
 // caller's part of a launch makes none, so a fault loop's Nth call is the same
 // step in every run. Returns the pid or -errno.
 pid_t SpawnIntermediate(IntermediateArgs& args) {
-  return CloneVforkOnThreadStack(SIGCHLD, RunIntermediate, &args);
+  char* stack = ThreadStack(VforkStack::kIntermediate);
+  if (stack == nullptr) return -errno;
+  return CloneVfork(SIGCHLD, RunIntermediate, &args, stack);
+}
+
+// Everything of the child's plan but the descriptors, which the monitor opens.
+void PlanChild(const LaunchRequest& req, InitExec& init_exec, ChildPlan& plan) {
+  const ContainerSpec& spec = *req.spec;
+  plan.spec = &spec;
+  plan.rootfs_mountpoint = req.rootfs_mountpoint;
+  plan.upper_dir = req.upper_dir;
+  plan.work_dir = req.work_dir;
+  plan.cgroup_procs_files = req.cgroup_procs_files;
+  plan.hostname = spec.hostname.empty() ? spec.id.substr(0, 63) : spec.hostname;
+  plan.capabilities = req.capabilities;
+  plan.seccomp = req.seccomp;
+  PrepareInitExec(spec, init_exec);
+  plan.init_exec = &init_exec;
 }
 
 }  // namespace
@@ -318,11 +350,17 @@ Result<Launched> LaunchContainer(Sys& sys, const LaunchRequest& request) {
   int r = sys.Pipe2(fds, O_CLOEXEC);
   if (r < 0) return Status::FromErrno(-r, "create container: pipe");
   UniqueFd read_end(fds[0]), write_end(fds[1]);
-  IntermediateArgs args{&sys, &request, write_end.get()};
+  // Made here, in the caller's own memory, and freed here: the monitor and the
+  // child may share that memory and must leave nothing allocated in it.
+  InitExec init_exec;
+  ChildPlan plan;
+  PlanChild(request, init_exec, plan);
+  IntermediateArgs args{&sys, &request, &plan, write_end.get()};
   pid_t intermediate = SpawnIntermediate(args);
   if (intermediate < 0) return Status::FromErrno(-intermediate, "create container: clone");
   write_end.Reset();
-  // The intermediate exits at once; reaping it is cleanup, never a fault point.
+  // The intermediate exits once the monitor has exec'd (or forked); reaping it
+  // is cleanup, never a fault point.
   while (waitpid(intermediate, nullptr, 0) < 0 && errno == EINTR) {
   }
   // A raw read: while the monitor and the child work, the caller makes no Sys

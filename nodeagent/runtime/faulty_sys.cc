@@ -36,8 +36,8 @@ bool FaultySys::ShouldFail(const char* name) {
   return base_.call
 
 pid_t FaultySys::Clone(unsigned long flags) { SKIFF_FAULT("clone", Clone(flags)); }
-pid_t FaultySys::CloneVfork(unsigned long flags, int (*fn)(void*), void* arg) {
-  SKIFF_FAULT("clone", CloneVfork(flags, fn, arg));
+pid_t FaultySys::CloneVfork(unsigned long flags, int (*fn)(void*), void* arg, char* stack_top) {
+  SKIFF_FAULT("clone", CloneVfork(flags, fn, arg, stack_top));
 }
 pid_t FaultySys::Fork() { SKIFF_FAULT("fork", Fork()); }
 int FaultySys::Waitpid(pid_t pid, int* status, int options) {

@@ -32,7 +32,7 @@ class FaultySys final : public Sys {
   std::string fired_call() const;
 
   pid_t Clone(unsigned long flags) override;
-  pid_t CloneVfork(unsigned long flags, int (*fn)(void*), void* arg) override;
+  pid_t CloneVfork(unsigned long flags, int (*fn)(void*), void* arg, char* stack_top) override;
   pid_t Fork() override;
   int Waitpid(pid_t pid, int* status, int options) override;
   int Kill(pid_t pid, int sig) override;

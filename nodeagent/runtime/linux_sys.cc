@@ -1,6 +1,5 @@
 // LinuxSys: Sys over the real system calls (raw syscall(2) where glibc has no wrapper).
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/openat2.h>
 #include <sched.h>
 #include <signal.h>
@@ -34,8 +33,9 @@ class LinuxSys final : public Sys {
   pid_t Clone(unsigned long flags) override {
     return Ret<pid_t>(syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
   }
-  pid_t CloneVfork(unsigned long flags, int (*fn)(void*), void* arg) override {
-    return runtime::CloneVfork(flags, fn, arg);
+  pid_t CloneVfork(unsigned long flags, int (*fn)(void*), void* arg,
+                   char* stack_top) override {
+    return runtime::CloneVfork(flags, fn, arg, stack_top);
   }
   pid_t Fork() override { return Ret(fork()); }
   int Waitpid(pid_t pid, int* status, int options) override {
@@ -75,11 +75,14 @@ class LinuxSys final : public Sys {
     close(sock);
     return -err;
   }
+  // Raw syscalls: they change the calling task only. glibc's wrappers would,
+  // in a process it believes multi-threaded, signal every thread to do the
+  // same, and the container's child runs in the agent's memory (vfork_clone.h).
   int Setgroups(size_t count, const gid_t* groups) override {
-    return Ret(setgroups(count, groups));
+    return Ret<int>(syscall(SYS_setgroups, count, groups));
   }
-  int Setresgid(gid_t gid) override { return Ret(setresgid(gid, gid, gid)); }
-  int Setresuid(uid_t uid) override { return Ret(setresuid(uid, uid, uid)); }
+  int Setresgid(gid_t gid) override { return Ret<int>(syscall(SYS_setresgid, gid, gid, gid)); }
+  int Setresuid(uid_t uid) override { return Ret<int>(syscall(SYS_setresuid, uid, uid, uid)); }
   int Mount(const char* source, const char* target, const char* fstype, unsigned long flags,
             const void* data) override {
     return Ret(mount(source, target, fstype, flags, data));

@@ -25,9 +25,11 @@ class Sys {
   // CLONE_NEW* and the exit signal. Fork is glibc's fork(), which keeps malloc
   // usable in the child of a multi-threaded parent.
   virtual pid_t Clone(unsigned long flags) = 0;
-  // fn(arg) in a child sharing our memory until it execs or exits; the calling
-  // thread waits meanwhile (vfork_clone.h). flags: CLONE_NEW* and the exit signal.
-  virtual pid_t CloneVfork(unsigned long flags, int (*fn)(void*), void* arg) = 0;
+  // fn(arg) on stack_top in a child sharing our memory until it execs or exits;
+  // the calling thread waits meanwhile (vfork_clone.h). flags: CLONE_NEW* and
+  // the exit signal.
+  virtual pid_t CloneVfork(unsigned long flags, int (*fn)(void*), void* arg,
+                           char* stack_top) = 0;
   virtual pid_t Fork() = 0;
   virtual int Waitpid(pid_t pid, int* status, int options) = 0;
   virtual int Kill(pid_t pid, int sig) = 0;
