@@ -209,8 +209,9 @@ int ExecTrue(void*) {
 }
 
 bool RunFloor() {
-  constexpr unsigned long kFlags =
-      CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD;
+  // posix_spawn's way (no copy of this process), as skiff starts its processes.
+  constexpr unsigned long kFlags = CLONE_VM | CLONE_VFORK | CLONE_NEWNS | CLONE_NEWPID |
+                                   CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD;
   static thread_local std::vector<char> stack(64 * 1024);
   pid_t pid = clone(ExecTrue, stack.data() + stack.size(), static_cast<int>(kFlags), nullptr);
   if (pid < 0) return false;
