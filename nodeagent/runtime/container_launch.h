@@ -1,22 +1,25 @@
 // LaunchContainer: the caller's side of creating a container's processes.
 //
-//   caller ──clone(VM|VFORK)──▶ intermediate ──setsid, fork──▶ monitor ──clone(VM|VFORK|NEW*)──▶ child
-//                               (exits at once)                 │ (sleeps until the child     │ rootfs, identity,
-//                                                               │  execs or dies)             │ seccomp
+//   caller ──clone(VM|VFORK)──▶ intermediate ──clone(VM|VFORK)──▶ monitor ──clone(VM|VFORK|NEW*)──▶ child
+//   (sleeps)                    setsid (sleeps)                 │ (sleeps)                    │ rootfs, identity,
+//                                                               │                             │ cgroup, seccomp
 //                                                               │◀── exec, or SetupReport ────┤ exec skiff-init init
 //                                                               │ open the log                   (waits on start.fifo)
-//   caller ◀──────────────── SetupReport (ready, pids) ─────────┤
-//                                                               └ exec skiff-init monitor
+//                               exits ◀── exec'd ───────────────┤ SetupReport (ready, pids) to the caller
+//   caller wakes, reads the report                              └ exec skiff-init monitor
 //
-// The monitor is double-forked so it belongs to no agent process and survives
-// their deaths; the container's first process is its child, so after the monitor
-// execs skiff-init in monitor mode it can reap it and record the exit status.
-// The intermediate shares the caller's memory, and the child the monitor's
-// (vfork_clone.h), so the caller's address space is copied once per container,
-// by the monitor's fork. The child's report pipe is close-on-exec: end of file
-// with the child alive means skiff-init runs. The monitor reports ready before
-// its own exec, so Create does not wait for it; SIGCHLD and SIGUSR1 stay blocked
-// across the exec, so no exit and no ReopenLog is lost, and a failed exec kills
+// All three share the caller's memory (vfork_clone.h): nothing of the agent is
+// copied, and each parent sleeps until its child has exec'd or died. The
+// intermediate then exits, so the monitor belongs to no agent process and
+// survives their deaths; the container's first process is the monitor's child,
+// so once it runs skiff-init in monitor mode it can reap it and record the exit
+// status. Sharing is safe because the caller makes the plan and the exec of
+// skiff-init in its own memory and frees them afterwards: the monitor and the
+// child hold no allocation at their execs. With a user namespace of the
+// container's own the monitor is a fork (one copy): it writes the maps while the
+// child waits. The child's report pipe is close-on-exec: end of file with the
+// child alive means skiff-init runs. SIGCHLD and SIGUSR1 stay blocked across the
+// monitor's exec, so no exit and no ReopenLog is lost, and a failed exec kills
 // the child and leaves no exit.json (State: the monitor was lost).
 // Success means skiff-init runs as the container's first process, blocked until
 // Start opens the start fifo, and the monitor is running. On failure the monitor
