@@ -16,36 +16,19 @@
 #include <thread>
 
 #include "cli_test_support.h"
+#include "tests/nodeagent/fd_text.h"
 
 namespace skiff::cli {
 namespace {
 
 using testing::CliFixture;
 using testing::Outcome;
+using skiff::testing::ReadUntil;
 using testing::SkiffBinary;
+using skiff::testing::WriteAll;
 
 constexpr auto kPatience = std::chrono::seconds(15);
 
-// Reads fd until its text holds `needle`, it ends (EOF, EIO), or the patience runs out.
-std::string ReadUntil(int fd, const std::string& needle) {
-  std::string text;
-  auto deadline = std::chrono::steady_clock::now() + kPatience;
-  while (needle.empty() || text.find(needle) == std::string::npos) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-    char buf[4096];
-    ssize_t n = read(fd, buf, sizeof(buf));
-    if (n <= 0) break;
-    text.append(buf, static_cast<size_t>(n));
-  }
-  return text;
-}
-
-void WriteAll(int fd, const std::string& text) {
-  REQUIRE(write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
-}
 
 // Starts `skiff container ... ARGS` with stdin, stdout and stderr on the fds
 // given; with a terminal, in a session of its own whose controlling TTY it is.

@@ -19,6 +19,7 @@
 #include "nodeagent/runtime/faulty_sys.h"
 #include "nodeagent/runtime/runtime.h"
 #include "runtime_test_support.h"
+#include "tests/nodeagent/fd_text.h"
 
 namespace skiff::runtime {
 namespace {
@@ -28,6 +29,8 @@ using testing::BusyboxSpec;
 using testing::InitBinary;
 using testing::LiveChildren;
 using testing::ReadProcFile;
+using skiff::testing::ReadUntil;
+using skiff::testing::WriteAll;
 using testing::ScratchDir;
 
 constexpr auto kPatience = std::chrono::seconds(10);
@@ -92,27 +95,6 @@ struct ExecFixture {
   }
 };
 
-// Reads fd until its text holds `needle`, it ends (EOF, or EIO on a pty master
-// whose slave is closed), or the patience runs out. Returns all it read.
-std::string ReadUntil(int fd, const std::string& needle, std::chrono::milliseconds patience = kPatience) {
-  std::string text;
-  auto deadline = std::chrono::steady_clock::now() + patience;
-  while (needle.empty() || text.find(needle) == std::string::npos) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-    char buf[4096];
-    ssize_t n = read(fd, buf, sizeof(buf));
-    if (n <= 0) break;
-    text.append(buf, static_cast<size_t>(n));
-  }
-  return text;
-}
-
-void WriteAll(int fd, const std::string& text) {
-  REQUIRE(write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
-}
 
 int OpenFdCount() {
   int count = 0;

@@ -1,15 +1,9 @@
-// Fault loop: fail the Nth system call of a container's whole life (create,
-// start, wait, delete; in the caller, the monitor and the container's child) for
-// N = 1, 2, ... until a run passes with no fault left to inject. After each run
-// no mount, process or state directory may be left.
-#include <sys/prctl.h>
-
+// The fault loop (fault_loop.h) over a container with a volume and a tmpfs.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <set>
 
-#include "nodeagent/runtime/faulty_sys.h"
-#include "nodeagent/runtime/runtime.h"
+#include "fault_loop.h"
 #include "runtime_test_support.h"
 
 namespace skiff::runtime {
@@ -17,32 +11,8 @@ namespace {
 
 using testing::BuildBusyboxRootfs;
 using testing::BusyboxSpec;
-using testing::LiveChildren;
-using testing::OpenRuntime;
-using testing::ReadFile;
+using testing::RunFaultLoop;
 using testing::ScratchDir;
-
-// Children still alive after up to two seconds (monitors exit on their own).
-std::vector<pid_t> LingeringChildren() {
-  std::vector<pid_t> left;
-  for (int i = 0; i < 200; ++i) {
-    left = LiveChildren();
-    if (left.empty()) break;
-    usleep(10000);
-  }
-  return left;
-}
-
-// One container's life; any step may fail. Returns true when it ran to the end.
-bool Life(Runtime& rt, const ContainerSpec& spec) {
-  if (!rt.Create(spec).ok()) return false;
-  bool ran = rt.Start(spec.id).ok();
-  auto state = rt.Wait(spec.id, std::chrono::seconds(10));
-  ran = ran && state.ok() && state->exit_code == 0;
-  // A fault may hit Delete itself: the second attempt must finish the job.
-  if (!rt.Delete(spec.id, true).ok()) REQUIRE(rt.Delete(spec.id, true).ok());
-  return ran;
-}
 
 TEST_CASE("a fault at any system call leaves no mount, process or state behind",
           "[privileged][integration][slow]") {
@@ -54,35 +24,7 @@ TEST_CASE("a fault at any system call leaves no mount, process or state behind",
   auto spec = BusyboxSpec("fault", rootfs, {"sh", "-c", "echo hi; cat /v/../v/x 2>/dev/null; true"});
   spec.mounts.push_back({MountSpec::Type::kBind, volume, "/v", true, ""});
   spec.mounts.push_back({MountSpec::Type::kTmpfs, "", "/scratch", false, ""});
-  // Orphaned monitors become our children, so a leaked process cannot hide.
-  REQUIRE(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0);
-  std::string mounts_before = ReadFile("/proc/self/mountinfo");
-  long calls_without_fault = 0;
-  {
-    FaultySys counter(LinuxSysInstance(), 0, 0);
-    auto rt = OpenRuntime(state, &counter);
-    REQUIRE(Life(*rt, spec));
-    calls_without_fault = counter.calls();
-  }
-  REQUIRE(calls_without_fault > 40);
-  std::set<std::string> failed_calls;
-  // The last steps (the child's exec, Start, the monitor's exec) run concurrently,
-  // so their numbering varies a little between runs: go on until no fault fires.
-  bool fired = true;
-  for (long n = 1; fired && n <= 2 * calls_without_fault; ++n) {
-    FaultySys faulty(LinuxSysInstance(), n, EIO);
-    auto rt = OpenRuntime(state, &faulty);
-    bool ran = Life(*rt, spec);
-    INFO("fault at call " << n << " (" << faulty.fired_call() << "), ran to the end: " << ran);
-    fired = faulty.fired();
-    CHECK((fired || ran));
-    failed_calls.insert(faulty.fired_call());
-    CHECK_FALSE(std::filesystem::exists(state + "/fault"));
-    CHECK(ReadFile("/proc/self/mountinfo") == mounts_before);
-    CHECK(LingeringChildren().empty());
-  }
-  prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
-  CHECK_FALSE(fired);
+  std::set<std::string> failed_calls = RunFaultLoop(state, spec);
   // The loop reached the caller, the intermediate, the monitor (started with a
   // clone that shares the agent's memory: "clone" twice) and the container's child.
   for (const char* call : {"setsid", "clone", "pipe2", "mount", "pivot_root",

@@ -15,6 +15,7 @@
 #include "nodeagent/runtime/cgroups.h"
 #include "nodeagent/runtime/faulty_sys.h"
 #include "nodeagent/runtime/runtime.h"
+#include "fault_loop.h"
 #include "runtime_test_support.h"
 
 namespace skiff::runtime {
@@ -26,6 +27,7 @@ using testing::InitBinary;
 using testing::LiveChildren;
 using testing::LogText;
 using testing::OpenRuntime;
+using testing::RunFaultLoop;
 using testing::ReadFile;
 using testing::ReadProcFile;
 using testing::RunToEnd;
@@ -231,26 +233,6 @@ TEST_CASE("in its own user namespace a container still runs in its cgroup and is
   if (!layout->unified.empty()) rmdir((layout->unified + "/" + options.parent).c_str());
 }
 
-// One container's life; any step may fail. True when it ran to the end.
-bool Life(Runtime& rt, const ContainerSpec& spec) {
-  if (!rt.Create(spec).ok()) return false;
-  bool ran = rt.Start(spec.id).ok();
-  auto state = rt.Wait(spec.id, std::chrono::seconds(10));
-  ran = ran && state.ok() && state->exit_code == 0;
-  if (!rt.Delete(spec.id, true).ok()) REQUIRE(rt.Delete(spec.id, true).ok());
-  return ran;
-}
-
-std::vector<pid_t> LingeringChildren() {
-  std::vector<pid_t> left;
-  for (int i = 0; i < 200; ++i) {
-    left = LiveChildren();
-    if (left.empty()) break;
-    usleep(10000);
-  }
-  return left;
-}
-
 TEST_CASE("in its own user namespace a fault at any system call leaves nothing behind",
           "[privileged][integration][slow]") {
   ScratchDir scratch;
@@ -262,31 +244,7 @@ TEST_CASE("in its own user namespace a fault at any system call leaves nothing b
   auto spec = UsernsSpec("fault", rootfs, {"sh", "-c", "touch /made; ls /v /w >/dev/null"});
   spec.mounts.push_back({MountSpec::Type::kBind, volume, "/v", true, "", true});
   spec.mounts.push_back({MountSpec::Type::kBind, volume, "/w", true, "", false});
-  REQUIRE(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0);
-  std::string mounts_before = ReadFile("/proc/self/mountinfo");
-  long calls_without_fault = 0;
-  {
-    FaultySys counter(LinuxSysInstance(), 0, 0);
-    auto rt = OpenRuntime(state, &counter);
-    REQUIRE(Life(*rt, spec));
-    calls_without_fault = counter.calls();
-  }
-  std::set<std::string> failed_calls;
-  bool fired = true;
-  for (long n = 1; fired && n <= 2 * calls_without_fault; ++n) {
-    FaultySys faulty(LinuxSysInstance(), n, EIO);
-    auto rt = OpenRuntime(state, &faulty);
-    bool ran = Life(*rt, spec);
-    INFO("fault at call " << n << " (" << faulty.fired_call() << "), ran to the end: " << ran);
-    fired = faulty.fired();
-    CHECK((fired || ran));
-    failed_calls.insert(faulty.fired_call());
-    CHECK_FALSE(std::filesystem::exists(state + "/fault"));
-    CHECK(ReadFile("/proc/self/mountinfo") == mounts_before);
-    CHECK(LingeringChildren().empty());
-  }
-  prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
-  CHECK_FALSE(fired);
+  std::set<std::string> failed_calls = RunFaultLoop(state, spec);
   std::string all;
   for (const std::string& c : failed_calls) all += c + " ";
   INFO("failed calls: " << all);
