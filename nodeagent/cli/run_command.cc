@@ -21,6 +21,19 @@
 namespace skiff::cli {
 namespace {
 
+// Adds search (x) for group and others to a directory we own.
+Status AllowSearch(const std::string& dir) {
+  struct stat st;
+  if (dir.empty() || ::stat(dir.c_str(), &st) < 0) return Status::Ok();
+  if (st.st_uid != ::geteuid() || (st.st_mode & (S_IXGRP | S_IXOTH)) == (S_IXGRP | S_IXOTH)) {
+    return Status::Ok();
+  }
+  if (::chmod(dir.c_str(), (st.st_mode & 07777) | S_IXGRP | S_IXOTH) < 0) {
+    return Status::FromErrno(errno, "chmod go+x " + dir);
+  }
+  return Status::Ok();
+}
+
 const std::string kVerb = "run";
 
 std::string NewContainerId() {
@@ -87,10 +100,15 @@ Status CreateContainer(CliEnv& env, runtime::Runtime& rt, const RunOptions& opti
   if (wants_limits && !env.has_cgroups()) {
     return Status::Unavailable("--memory, --cpus and --pids need cgroups, and no cgroup mount was found");
   }
-  // A container's own root (a host uid like 100000) walks to its state by path.
-  if (spec->namespaces.user.mode != runtime::NamespaceSpec::Mode::kHost &&
-      ::chmod(env.root().c_str(), 0711) < 0) {
-    return Status::FromErrno(errno, "chmod o+x " + env.root());
+  // A container's own root (a host uid like 100000) walks to its state by path:
+  // our root and the directory made to hold it (/var/lib/skiff) must let it
+  // pass (x only: it cannot list them). Anything further up is the user's; the
+  // runtime names the directory when one is in the way.
+  if (spec->namespaces.user.mode != runtime::NamespaceSpec::Mode::kHost) {
+    std::string root = env.root();
+    for (const std::string& dir : {root, root.substr(0, root.rfind('/'))}) {
+      SKIFF_RETURN_IF_ERROR(AllowSearch(dir));
+    }
   }
   SKIFF_RETURN_IF_ERROR(rt.Create(*spec));
   ContainerRecord record{spec->id, options.image, image->id, spec->process.args, spec->process.env,

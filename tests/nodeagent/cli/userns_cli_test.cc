@@ -13,15 +13,18 @@ using testing::Outcome;
 TEST_CASE("run --userns auto and --uidmap give the container its own users",
           "[privileged][integration]") {
   CliFixture f;
-  // The container's root walks to its state directory: run opens up the CLI's
-  // root (0711), the test's scratch directory above it is ours to open.
-  std::filesystem::permissions(f.dir(), std::filesystem::perms::others_exec,
-                               std::filesystem::perm_options::add);
+  // The container's root walks to its state directory: run lets it pass the
+  // CLI's root and the directory holding it (here the test's 0700 scratch dir,
+  // as /var/lib/skiff is made 0700), x only.
+  namespace fs = std::filesystem;
+  fs::permissions(f.dir(), fs::perms::owner_all, fs::perm_options::replace);
   Outcome run = f.Skiff({"run", "--rm", "--userns", "auto", CliFixture::kImage, "--", "sh", "-c",
                          "id -u; cat /proc/self/uid_map; stat -c %u /bin/sh"});
   INFO(run.err);
   CHECK(run.code == 0);
   CHECK(run.out == "0\n         0     100000      65536\n0\n");
+  CHECK((fs::status(f.dir()).permissions() & fs::perms::others_exec) != fs::perms::none);
+  CHECK((fs::status(f.dir()).permissions() & fs::perms::others_read) == fs::perms::none);
 
   Outcome mapped =
       f.Skiff({"run", "--rm", "--uidmap", "0:200000:1000", "--gidmap", "0:300000:1000",
