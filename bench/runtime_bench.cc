@@ -144,11 +144,14 @@ struct Phases {
   double create = 0, start = 0, wait = 0, remove = 0;
 };
 
+// overlay: the root as the image store hands it out, overlayfs with `rootfs` as
+// the only lower layer and an upper and work directory in the state directory.
 bool RunOurs(Runtime& rt, const std::string& rootfs, const std::string& id,
-             Phases* phases = nullptr) {
+             Phases* phases = nullptr, bool overlay = false) {
   ContainerSpec spec;
   spec.id = id;
-  spec.rootfs.plain_dir = rootfs;
+  if (overlay) spec.rootfs.lower_dirs = {rootfs};
+  else spec.rootfs.plain_dir = rootfs;
   spec.process.args = {"/bin/true"};
   spec.process.env = {"PATH=/bin"};
   Phases local;
@@ -189,10 +192,10 @@ double CpuMs() {
 
 void Report(const char* name, const std::vector<double>& ms) {
   if (ms.empty()) {
-    printf("%-8s no successful run\n", name);
+    printf("%-9s no successful run\n", name);
     return;
   }
-  printf("%-8s n=%3zu  median %7.2f ms  p10 %7.2f  p90 %7.2f  p99 %7.2f  min %7.2f  max %7.2f\n",
+  printf("%-9s n=%3zu  median %7.2f ms  p10 %7.2f  p90 %7.2f  p99 %7.2f  min %7.2f  max %7.2f\n",
          name, ms.size(), Percentile(ms, 0.5), Percentile(ms, 0.1), Percentile(ms, 0.9),
          Percentile(ms, 0.99), *std::min_element(ms.begin(), ms.end()),
          *std::max_element(ms.begin(), ms.end()));
@@ -316,7 +319,8 @@ int main(int argc, char** argv) {
          bool ok = RunOurs(rt, rootfs, Id("b", i), &p);
          if (ok) phases.push_back(p);
          return ok;
-       }}};
+       }},
+      {"skiff-ovl", [&](int i) { return RunOurs(rt, rootfs, Id("o", i), nullptr, true); }}};
   if (peers) {
     runners["floor"] = [](int) { return RunFloor(); };
     for (const char* peer : {"crun", "runc"}) {
