@@ -121,16 +121,22 @@ void ApiServer::Stop() {
 }
 
 namespace {
-// Each request is served start to end on one pool thread, so its start time can
-// live in a thread-local between the pre-routing hook and the logger.
+// Each request is served start to end on one pool thread, so its start time and
+// what its path asks for (parsed once, in the pre-routing hook) can live in
+// thread-locals until the logger has used them.
 thread_local std::chrono::steady_clock::time_point request_started;
+thread_local RequestInfo request_info;
+
+bool IsWatch(const httplib::Request& req) {
+  std::string watch = req.get_param_value("watch");
+  return watch == "true" || watch == "1";
+}
 }  // namespace
 
 void ApiServer::InstallRoutes() {
   http_->set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - request_started).count();
-    std::string watch = req.get_param_value("watch");
-    RequestInfo info = ParseRequestInfo(req.method, req.path, watch == "true" || watch == "1");
+    const RequestInfo& info = request_info;
     std::string resource = info.is_resource ? info.resource + (info.subresource.empty() ? "" : "/" + info.subresource)
                                             : "";
     std::string verb = info.is_resource ? info.verb : req.method;
@@ -138,6 +144,7 @@ void ApiServer::InstallRoutes() {
   });
   http_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     request_started = std::chrono::steady_clock::now();
+    request_info = ParseRequestInfo(req.method, req.path, IsWatch(req));
     if (!options_.authenticator || req.path == "/healthz" || req.path == "/livez" || req.path == "/readyz" ||
         req.path == "/version") {
       return httplib::Server::HandlerResponse::Unhandled;
@@ -212,7 +219,9 @@ void ApiServer::InstallRoutes() {
     res.set_content(doc->second, kJsonContentType);
   });
 
-  auto handle = [this](const httplib::Request& req, httplib::Response& res) { resources_.Handle(req, res); };
+  auto handle = [this](const httplib::Request& req, httplib::Response& res) {
+    resources_.Handle(request_info, req, res);
+  };
   http_->Get(R"(/apis?/.*)", handle);
   http_->Post(R"(/apis?/.*)", handle);
   http_->Put(R"(/apis?/.*)", handle);

@@ -201,9 +201,8 @@ struct WatchState {
 
 }  // namespace
 
-void ResourceHandlers::Handle(const httplib::Request& req, httplib::Response& res) const {
-  std::string watch = req.get_param_value("watch");
-  RequestInfo info = ParseRequestInfo(req.method, req.path, watch == "true" || watch == "1");
+void ResourceHandlers::Handle(const RequestInfo& info, const httplib::Request& req,
+                              httplib::Response& res) const {
   const api::KindInfo* kind = info.is_resource ? api::FindResource(info.group, info.resource) : nullptr;
   if (!kind || kind->version != info.version || (!kind->namespaced && !info.namespace_.empty())) {
     return SendStatus(res, ResourceNotFound(), info);

@@ -21,7 +21,8 @@ class ResourceHandlers {
   ResourceHandlers(ObjectStore& objects, const std::atomic<bool>& stopping, ApiMetrics& metrics)
       : objects_(objects), stopping_(stopping), metrics_(metrics) {}
 
-  void Handle(const httplib::Request& req, httplib::Response& res) const;
+  // info: what req's path asks for (ParseRequestInfo), parsed by the caller.
+  void Handle(const RequestInfo& info, const httplib::Request& req, httplib::Response& res) const;
 
  private:
   void Get(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
