@@ -227,9 +227,9 @@ class PreExecMonitor {
     log_fd_ = High(fd, "move the log fd");
   }
 
-  // Create returns now, while we exec skiff-init: the container's init runs,
-  // its exit can only be collected by us, and SIGCHLD and SIGUSR1 wait, blocked,
-  // for the monitor's signalfd.
+  // Create reads this once we have exec'd skiff-init (or, when we are a fork,
+  // at once): the container's init runs, its exit can only be collected by us,
+  // and SIGCHLD and SIGUSR1 wait, blocked, for the monitor's signalfd.
   void ReportReady() {
     SetupReport ready;
     ready.kind = SetupReport::kReady;
