@@ -91,7 +91,8 @@ Runtime::Runtime(RuntimeOptions options, int init_fd)
     : options_(std::move(options)),
       sys_(options_.sys ? *options_.sys : LinuxSysInstance()),
       clock_(options_.clock ? *options_.clock : RealClockInstance()),
-      init_fd_(init_fd) {}
+      init_fd_(init_fd),
+      seccomp_(options_.state_root + "/.seccomp") {}
 
 Runtime::~Runtime() { close(init_fd_); }
 
@@ -114,7 +115,7 @@ Status Runtime::CreateIn(const ContainerSpec& spec, const std::string& dir, bool
   if (!caps.ok()) return caps.status().WithContext("create container " + spec.id);
   std::optional<SeccompProgram> seccomp;
   if (spec.security.seccomp) {
-    Result<SeccompProgram> program = BuildDefaultSeccompProgram(caps->effective);
+    Result<SeccompProgram> program = seccomp_.Get(caps->effective);
     if (!program.ok()) return program.status().WithContext("create container " + spec.id);
     seccomp = std::move(*program);
   }
@@ -269,7 +270,8 @@ Result<std::vector<ContainerState>> Runtime::List() {
   std::vector<ContainerState> out;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(options_.state_root, ec)) {
-    if (!entry.is_directory()) continue;
+    // Not a container: ids start with a letter or digit (.seccomp is a cache).
+    if (!entry.is_directory() || entry.path().filename().string()[0] == '.') continue;
     Result<ContainerState> state = State(entry.path().filename().string());
     if (state.ok()) out.push_back(std::move(*state));
   }

@@ -41,6 +41,7 @@
 #include "base/status.h"
 #include "nodeagent/runtime/cgroups.h"
 #include "nodeagent/runtime/container_spec.h"
+#include "nodeagent/runtime/seccomp_cache.h"
 #include "nodeagent/runtime/exec_session.h"
 #include "nodeagent/runtime/sys.h"
 
@@ -126,6 +127,7 @@ class Runtime {
   Sys& sys_;
   Clock& clock_;
   int init_fd_;  // sealed memfd copy of skiff-init
+  SeccompCache seccomp_;  // <state_root>/.seccomp
 };
 
 }  // namespace skiff::runtime

@@ -195,6 +195,17 @@ class ProfileBuilder {
 
 }  // namespace
 
+std::string DefaultSeccompProfileInputs(CapabilitySet capabilities) {
+  const scmp_version* v = seccomp_version();
+  struct utsname u;
+  std::string release = uname(&u) == 0 ? u.release : "?";
+  char text[256];
+  snprintf(text, sizeof(text), "caps=%016llx libseccomp=%u.%u.%u x32=%d kernel=%s",
+           static_cast<unsigned long long>(capabilities.bits), v ? v->major : 0,
+           v ? v->minor : 0, v ? v->micro : 0, KernelRunsX32() ? 1 : 0, release.c_str());
+  return text;
+}
+
 Result<SeccompProgram> BuildDefaultSeccompProgram(CapabilitySet capabilities) {
   static std::mutex mu;
   static std::map<uint64_t, SeccompProgram> cache;

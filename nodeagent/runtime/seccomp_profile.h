@@ -20,6 +20,7 @@
 
 #include <linux/filter.h>
 
+#include <string>
 #include <vector>
 
 #include "base/status.h"
@@ -34,6 +35,12 @@ struct SeccompProgram {
 // The default profile for a container holding `capabilities` (its effective
 // set). Internal (with libseccomp's errno) when libseccomp fails.
 Result<SeccompProgram> BuildDefaultSeccompProgram(CapabilitySet capabilities);
+
+// Everything besides this program's source that decides what
+// BuildDefaultSeccompProgram returns for `capabilities` (libseccomp's version,
+// whether the kernel runs x32, the kernel release), as one line of text: the
+// key of SeccompCache (seccomp_cache.h).
+std::string DefaultSeccompProfileInputs(CapabilitySet capabilities);
 
 // Child side: loads `program` with seccomp(SECCOMP_SET_MODE_FILTER). Returns 0 or
 // an errno value (EACCES without no_new_privs or CAP_SYS_ADMIN; EINVAL for an
