@@ -135,14 +135,10 @@ class PreExecMonitor {
     syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
     caller_fd_ = High(caller_fd_, "move report fd");
     init_fd_ = High(fcntl(req_.init_fd, F_DUPFD_CLOEXEC, kLowestPrivateFd), "move init fd");
+    // Every signal stays blocked until the exec (CloneVfork and the fork from
+    // the intermediate start us so): we may share the agent's memory, and one of
+    // its handlers must not run here. SIGCHLD's disposition is ours to set.
     signal(SIGCHLD, SIG_DFL);
-    // SIGCHLD stays blocked across our exec so the monitor's signalfd misses no
-    // exit; SIGUSR1 (ReopenLog) too, since Create returns before that exec.
-    sigset_t chld;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    sigaddset(&chld, SIGUSR1);
-    sigprocmask(SIG_SETMASK, &chld, nullptr);
   }
 
   void OpenDescriptors() {
@@ -253,6 +249,13 @@ class PreExecMonitor {
                           numbers[0],      numbers[1], numbers[2],          numbers[3],
                           numbers[4],      nullptr};
     char* envp[] = {nullptr};
+    // SIGCHLD stays blocked across the exec so the monitor's signalfd misses no
+    // exit; SIGUSR1 (ReopenLog) too, since Create may call it right after.
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigaddset(&chld, SIGUSR1);
+    sigprocmask(SIG_SETMASK, &chld, nullptr);
     (void)sys_.Execveat(init_fd_, "", const_cast<char**>(argv), envp, AT_EMPTY_PATH);
     kill(child_, SIGKILL);
     waitpid(child_, nullptr, 0);
