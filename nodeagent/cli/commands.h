@@ -8,6 +8,7 @@
 // process's own 1 or 2 is not mistaken for ours).
 #pragma once
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -40,6 +41,13 @@ inline constexpr int kExitRunFailed = 125;
 // Prints "skiff container VERB: message" and returns code.
 int Fail(std::ostream& err, const std::string& verb, const std::string& message, int code = kExitFailed);
 int Fail(std::ostream& err, const std::string& verb, const Status& status, int code = kExitFailed);
+
+// kill, stop and rm: resolves each name to a container id, runs `op` on it and
+// prints the id, or reports the failure and goes on with the next name.
+// Returns 0, or kExitFailed when any name failed.
+int ForEachContainer(CliEnv& env, const std::string& verb, const std::vector<std::string>& names,
+                     const std::function<Status(runtime::Runtime&, const std::string& id)>& op,
+                     std::ostream& out, std::ostream& err);
 
 // The exit code a shell would show for a stopped container: its exit code, or
 // 128+signal when a signal ended it.

@@ -19,19 +19,9 @@ int Kill(CliEnv& env, const Args& args, std::ostream& out, std::ostream& err) {
     if (!parsed.ok()) return Fail(err, verb, parsed.status(), kExitUsage);
     signo = *parsed;
   }
-  Result<runtime::Runtime*> rt = env.Runtime();
-  if (!rt.ok()) return Fail(err, verb, rt.status());
-  int code = 0;
-  for (const std::string& name : parser.positionals()) {
-    Result<std::string> id = env.ResolveContainer(name);
-    Status s = id.ok() ? (*rt)->Kill(*id, signo) : id.status();
-    if (!s.ok()) {
-      code = Fail(err, verb, s);
-      continue;
-    }
-    out << *id << "\n";
-  }
-  return code;
+  return ForEachContainer(env, verb, parser.positionals(),
+                          [&](runtime::Runtime& rt, const std::string& id) { return rt.Kill(id, signo); },
+                          out, err);
 }
 
 }  // namespace skiff::cli

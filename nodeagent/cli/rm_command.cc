@@ -10,20 +10,14 @@ int Remove(CliEnv& env, const Args& args, std::ostream& out, std::ostream& err) 
   parser.Bool("-f,--force");
   if (Status s = parser.Parse(args); !s.ok()) return Fail(err, verb, s, kExitUsage);
   if (parser.positionals().empty()) return Fail(err, verb, "usage: rm [-f] ID...", kExitUsage);
-  Result<runtime::Runtime*> rt = env.Runtime();
-  if (!rt.ok()) return Fail(err, verb, rt.status());
-  int code = 0;
-  for (const std::string& name : parser.positionals()) {
-    Result<std::string> id = env.ResolveContainer(name);
-    Status s = id.ok() ? (*rt)->Delete(*id, parser.Has("--force")) : id.status();
-    if (!s.ok()) {
-      code = Fail(err, verb, s);
-      continue;
-    }
-    env.RemoveRecord(*id);
-    out << *id << "\n";
-  }
-  return code;
+  bool force = parser.Has("--force");
+  return ForEachContainer(env, verb, parser.positionals(),
+                          [&](runtime::Runtime& rt, const std::string& id) {
+                            Status s = rt.Delete(id, force);
+                            if (s.ok()) env.RemoveRecord(id);
+                            return s;
+                          },
+                          out, err);
 }
 
 }  // namespace skiff::cli

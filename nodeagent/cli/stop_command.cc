@@ -19,19 +19,10 @@ int Stop(CliEnv& env, const Args& args, std::ostream& out, std::ostream& err) {
   if (grace_text.empty() || *end != '\0' || grace < 0) {
     return Fail(err, verb, "-t wants a number of seconds, got \"" + grace_text + "\"", kExitUsage);
   }
-  Result<runtime::Runtime*> rt = env.Runtime();
-  if (!rt.ok()) return Fail(err, verb, rt.status());
-  int code = 0;
-  for (const std::string& name : parser.positionals()) {
-    Result<std::string> id = env.ResolveContainer(name);
-    Status s = id.ok() ? (*rt)->Stop(*id, std::chrono::seconds(grace)) : id.status();
-    if (!s.ok()) {
-      code = Fail(err, verb, s);
-      continue;
-    }
-    out << *id << "\n";
-  }
-  return code;
+  return ForEachContainer(
+      env, verb, parser.positionals(),
+      [&](runtime::Runtime& rt, const std::string& id) { return rt.Stop(id, std::chrono::seconds(grace)); },
+      out, err);
 }
 
 }  // namespace skiff::cli

@@ -105,6 +105,11 @@ void SetStdio(Sys& sys, const ChildPlan& plan) {
 
 }  // namespace
 
+void JoinCgroupNow(Sys& sys, const ChildPlan& plan) {
+  int fds[kMaxCgroupFiles];
+  JoinCgroup(sys, plan, fds, OpenCgroupFiles(sys, plan, fds));
+}
+
 void PrepareInitExec(const ContainerSpec& spec, InitExec& out) {
   out.strings = {"skiff-init", "init"};
   out.strings.insert(out.strings.end(), spec.process.args.begin(), spec.process.args.end());

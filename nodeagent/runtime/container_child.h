@@ -65,6 +65,11 @@ struct ChildPlan {
   InitExec* init_exec = nullptr;
 };
 
+// Joins the plan's cgroup files now, failing as RunContainerChild does (a
+// SetupReport on report_fd, then _exit). For a child that must join before it
+// changes identity (user_namespace.cc); RunContainerChild joins at its end.
+void JoinCgroupNow(Sys& sys, const ChildPlan& plan);
+
 // Runs in the cloned child (which shares the agent's memory until it execs,
 // vfork_clone.h): builds the container, loads the seccomp filter and execs
 // skiff-init, which waits for Start. What it allocates it frees before the exec.

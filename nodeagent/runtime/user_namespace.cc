@@ -256,7 +256,7 @@ void UserNamespaceLaunch::RunChild(const ChildPlan& plan) {
   std::vector<int> idmapped = ReceiveIdmappedMounts(plan);
   ContainerSpec spec = spec_;
   // Still the host's uid 0: unmapped here, but the owner of these files.
-  JoinCgroup(plan);
+  JoinCgroupNow(sys_, plan);
   OpenBindSources(plan, spec);
   int r = sys_.Setgroups(0, nullptr);
   if (r < 0) Die(plan, -r, "setgroups in the user namespace");
@@ -269,16 +269,6 @@ void UserNamespaceLaunch::RunChild(const ChildPlan& plan) {
   local.spec = &spec;
   local.cgroup_procs_files.clear();
   RunContainerChild(sys_, local);
-}
-
-void UserNamespaceLaunch::JoinCgroup(const ChildPlan& plan) {
-  for (const std::string& file : plan.cgroup_procs_files) {
-    int fd = sys_.Open(file.c_str(), O_WRONLY | O_CLOEXEC, 0);
-    if (fd < 0) Die(plan, -fd, "open cgroup", file);
-    ssize_t w = sys_.Write(fd, "0", 1);
-    ::close(fd);
-    if (w < 0) Die(plan, static_cast<int>(-w), "join cgroup", file);
-  }
 }
 
 // Bind sources that are not idmapped, opened now and bound later through

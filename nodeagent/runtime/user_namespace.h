@@ -82,7 +82,6 @@ class UserNamespaceLaunch {
   [[noreturn]] void Die(const ChildPlan& plan, int err, const std::string& step,
                         const std::string& detail = "");
   std::vector<int> ReceiveIdmappedMounts(const ChildPlan& plan);
-  void JoinCgroup(const ChildPlan& plan);
   void OpenBindSources(const ChildPlan& plan, ContainerSpec& spec);
   void AttachIdmappedMounts(const ChildPlan& plan, const std::vector<int>& idmapped,
                             ContainerSpec& spec);

@@ -119,14 +119,21 @@ CgroupResources Limits() {
 
 bool IsV1(const CgroupLayout& layout) { return layout.mode != CgroupMode::kV2; }
 
+// The manager for a v1 or hybrid host; null, with a warning, on a pure v2 host
+// (the v1 tests run on hybrid and v1 hosts, the v2 ones on v2 hosts).
+std::unique_ptr<CgroupManager> V1Manager(const RealCgroups& cg) {
+  if (!IsV1(cg.layout)) {
+    WARN("this host has no cgroup v1 hierarchies; the v1 tests run on hybrid and v1 hosts");
+    return nullptr;
+  }
+  return NewCgroupManager(cg.layout, cg.options);
+}
+
 TEST_CASE("v1: Create writes the limits into every hierarchy and Destroy removes them",
           "[cgroups][privileged]") {
   RealCgroups cg;
-  if (!IsV1(cg.layout)) {
-    WARN("this host has no cgroup v1 hierarchies; the v1 tests run on hybrid and v1 hosts");
-    return;
-  }
-  auto manager = NewCgroupManager(cg.layout, cg.options);
+  auto manager = V1Manager(cg);  // null (with a warning) off v1 hosts
+  if (!manager) return;
   REQUIRE(manager->Create("pod/app", Limits()).ok());
   const auto& v1 = cg.layout.v1_controllers;
   std::string cpu = v1.at("cpu") + "/" + cg.parent + "/pod/app/";
@@ -194,11 +201,8 @@ TEST_CASE("v1: a parent cpuset another creator made but did not set up yet is se
 
 TEST_CASE("v1: a memory hog is OOM-killed and the kill is counted", "[cgroups][privileged]") {
   RealCgroups cg;
-  if (!IsV1(cg.layout)) {
-    WARN("this host has no cgroup v1 hierarchies");
-    return;
-  }
-  auto manager = NewCgroupManager(cg.layout, cg.options);
+  auto manager = V1Manager(cg);  // null (with a warning) off v1 hosts
+  if (!manager) return;
   CgroupResources r;
   r.memory_limit_bytes = 32 << 20;
   REQUIRE(manager->Create("hog", r).ok());
@@ -227,11 +231,8 @@ TEST_CASE("v1: a memory hog is OOM-killed and the kill is counted", "[cgroups][p
 TEST_CASE("v1: a fork bomb stops at pids.max and Destroy kills what it made",
           "[cgroups][privileged]") {
   RealCgroups cg;
-  if (!IsV1(cg.layout)) {
-    WARN("this host has no cgroup v1 hierarchies");
-    return;
-  }
-  auto manager = NewCgroupManager(cg.layout, cg.options);
+  auto manager = V1Manager(cg);  // null (with a warning) off v1 hosts
+  if (!manager) return;
   CgroupResources r;
   r.pids_limit = 16;
   REQUIRE(manager->Create("bomb", r).ok());
@@ -280,11 +281,8 @@ TEST_CASE("v1: a fork bomb stops at pids.max and Destroy kills what it made",
 TEST_CASE("v1: KillAll kills a whole process tree, frozen so no fork escapes",
           "[cgroups][privileged]") {
   RealCgroups cg;
-  if (!IsV1(cg.layout)) {
-    WARN("this host has no cgroup v1 hierarchies");
-    return;
-  }
-  auto manager = NewCgroupManager(cg.layout, cg.options);
+  auto manager = V1Manager(cg);  // null (with a warning) off v1 hosts
+  if (!manager) return;
   REQUIRE(manager->Create("tree", {}).ok());
   HeldChild parent([] {
     for (int i = 0; i < 4; ++i) {
@@ -318,11 +316,8 @@ TEST_CASE("v1: KillAll kills a whole process tree, frozen so no fork escapes",
 TEST_CASE("v1: a single-threaded child joins every hierarchy through SelfJoinFiles",
           "[cgroups][privileged]") {
   RealCgroups cg;
-  if (!IsV1(cg.layout)) {
-    WARN("this host has no cgroup v1 hierarchies");
-    return;
-  }
-  auto manager = NewCgroupManager(cg.layout, cg.options);
+  auto manager = V1Manager(cg);  // null (with a warning) off v1 hosts
+  if (!manager) return;
   REQUIRE(manager->Create("tasks-join", {}).ok());
   std::vector<std::string> files = manager->SelfJoinFiles("tasks-join");
   REQUIRE(files.size() == manager->ProcsFiles("tasks-join").size());
@@ -348,11 +343,8 @@ TEST_CASE("v1: a single-threaded child joins every hierarchy through SelfJoinFil
 
 TEST_CASE("v1: a child joins its cgroup itself through ProcsFiles", "[cgroups][privileged]") {
   RealCgroups cg;
-  if (!IsV1(cg.layout)) {
-    WARN("this host has no cgroup v1 hierarchies");
-    return;
-  }
-  auto manager = NewCgroupManager(cg.layout, cg.options);
+  auto manager = V1Manager(cg);  // null (with a warning) off v1 hosts
+  if (!manager) return;
   REQUIRE(manager->Create("self", {}).ok());
   std::vector<std::string> files = manager->ProcsFiles("self");
   CHECK(files.size() == std::set<std::string>([&] {
@@ -453,11 +445,8 @@ TEST_CASE("v1: Create under injected faults succeeds or leaves nothing", "[cgrou
 TEST_CASE("v1: Destroy under injected faults fails cleanly and a retry finishes",
           "[cgroups][privileged]") {
   RealCgroups cg;
-  if (!IsV1(cg.layout)) {
-    WARN("this host has no cgroup v1 hierarchies");
-    return;
-  }
-  auto manager = NewCgroupManager(cg.layout, cg.options);
+  auto manager = V1Manager(cg);  // null (with a warning) off v1 hosts
+  if (!manager) return;
   for (int n = 1;; ++n) {
     REQUIRE(manager->Create("pod/app", Limits()).ok());
     HeldChild sleeper([] {
