@@ -70,7 +70,7 @@ class Registry {
   pid_t pid_ = -1;
 };
 
-TEST_CASE("run pulls an absent image from a loopback registry; image pull fetches one", "[privileged][integration]") {
+TEST_CASE("run pulls an absent image from a loopback registry, and image pull fetches one", "[privileged][integration]") {
   CliFixture f;
   Registry registry(f.dir() + "/registry");
   std::string image = registry.authority() + "/team/busybox:1";

@@ -73,7 +73,7 @@ struct Layers {
   }
 };
 
-TEST_CASE("the topmost layer with /etc/passwd wins; symlinks are not followed", "[cli]") {
+TEST_CASE("the topmost layer with /etc/passwd wins, and symlinks are not followed", "[cli]") {
   Layers layers;
   std::string lower = layers.Layer("lower");
   std::string upper = layers.Layer("upper");

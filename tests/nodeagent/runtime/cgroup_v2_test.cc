@@ -99,7 +99,7 @@ TEST_CASE("v2 Create of an existing cgroup is AlreadyExists and keeps it", "[cgr
   CHECK(f.fs->Get("/cg/skiff/a/pids.max") == "100");
 }
 
-TEST_CASE("v2 Update changes only what is set; a new period keeps the quota", "[cgroups]") {
+TEST_CASE("v2 Update changes only what is set, and a new period keeps the quota", "[cgroups]") {
   V2Fixture f;
   REQUIRE(f.manager->Create("a", Limits()).ok());
   CgroupResources period;
