@@ -17,7 +17,8 @@ Status EmptyKey() { return Status::BadRequest("empty key"); }
 
 }  // namespace
 
-MemoryStorage::MemoryStorage(size_t watch_buffer) : hub_(watch_buffer) {}
+MemoryStorage::MemoryStorage(size_t watch_buffer, size_t watch_buffer_bytes)
+    : hub_(watch_buffer, watch_buffer_bytes) {}
 
 MemoryStorage::~MemoryStorage() { hub_.Close(); }
 
@@ -191,7 +192,7 @@ int64_t MemoryStorage::CompactedRevision() {
 std::unique_ptr<Storage> NewMemoryStorage() { return std::make_unique<MemoryStorage>(); }
 
 std::unique_ptr<Storage> NewMemoryStorage(const MemoryOptions& options) {
-  return std::make_unique<MemoryStorage>(options.watch_buffer);
+  return std::make_unique<MemoryStorage>(options.watch_buffer, options.watch_buffer_bytes);
 }
 
 }  // namespace skiff::storage

@@ -26,7 +26,8 @@ namespace skiff::storage {
 
 class MemoryStorage : public Storage {
  public:
-  explicit MemoryStorage(size_t watch_buffer = kDefaultWatchBuffer);
+  explicit MemoryStorage(size_t watch_buffer = kDefaultWatchBuffer,
+                         size_t watch_buffer_bytes = kDefaultWatchBufferBytes);
   ~MemoryStorage() override;
 
   Result<KeyValue> Get(const std::string& key) override;

@@ -11,7 +11,7 @@ Status EmptyKey() { return Status::BadRequest("empty key"); }
 }  // namespace
 
 SqliteStorage::SqliteStorage(const SqliteOptions& options)
-    : options_(options), hub_(options.watch_buffer) {}
+    : options_(options), hub_(options.watch_buffer, options.watch_buffer_bytes) {}
 
 Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const SqliteOptions& options) {
   if (options.path.empty()) return Status::BadRequest("sqlite storage: empty path");

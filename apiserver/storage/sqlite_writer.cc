@@ -22,6 +22,7 @@ constexpr const char* kSetMeta = "UPDATE meta SET value = ?2 WHERE name = ?1";
 constexpr const char* kCompactSuperseded =
     "DELETE FROM log WHERE rev IN "
     "(SELECT prev_rev FROM log WHERE rev > ?1 AND rev <= ?2 AND prev_rev > 0)";
+constexpr const char* kRecentWrites = "SELECT rev, length(key) + length(value) FROM log WHERE rev > ?1 ORDER BY rev";
 constexpr const char* kCompactDeletes = "DELETE FROM log WHERE rev > ?1 AND rev <= ?2 AND type = 2";
 
 constexpr std::chrono::milliseconds kRetryBackoff{100};
@@ -68,6 +69,7 @@ SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConn> conn, const SqliteOptions
       compact_done_(meta.compact_done),
       next_auto_compact_(std::chrono::steady_clock::now() + options.compaction_interval) {
   sqlite3_wal_hook(conn_->db(), &SqliteWriter::WalHook, this);
+  LoadRecentWrites();
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -119,7 +121,8 @@ void SqliteWriter::Run() {
     {
       std::unique_lock<std::mutex> lock(mu_);
       auto work_ready = [&] {
-        return !queue_.empty() || stopping_ || compact_done_.load() < compacted_.load();
+        return !queue_.empty() || stopping_ || compact_done_.load() < compacted_.load() ||
+               auto_compact_target_ > compacted_.load();
       };
       if (options_.history_revisions > 0) {
         cv_.wait_until(lock, next_auto_compact_, work_ready);
@@ -135,7 +138,7 @@ void SqliteWriter::Run() {
     auto now = std::chrono::steady_clock::now();
     if (options_.history_revisions > 0 && now >= next_auto_compact_) {
       next_auto_compact_ = now + options_.compaction_interval;
-      auto_compact_target_ = revision_.load() - options_.history_revisions;
+      RaiseCompactTarget(revision_.load() - options_.history_revisions);
     }
     bool compaction_due =
         compact_done_.load() < compacted_.load() || auto_compact_target_ > compacted_.load();
@@ -249,6 +252,41 @@ Status SqliteWriter::CompactChunk(Pending& p) {
   return Status::Ok();
 }
 
+void SqliteWriter::LoadRecentWrites() {
+  if (options_.history_bytes <= 0) return;
+  // Best effort: a failed read only delays the bound until enough new writes come.
+  Stmt stmt(*conn_, kRecentWrites);
+  if (!stmt.status().ok()) return;
+  stmt.Bind(1, compacted_.load());
+  while (stmt.Step() == SQLITE_ROW) {
+    recent_writes_.emplace_back(stmt.Int(0), stmt.Int(1));
+    recent_bytes_ += stmt.Int(1);
+  }
+  BoundHistoryBytes({});
+}
+
+void SqliteWriter::BoundHistoryBytes(const std::vector<Event>& events) {
+  if (options_.history_bytes <= 0) return;
+  for (const Event& e : events) {
+    // A delete's row keeps the deleted value too (see Apply).
+    int64_t bytes = static_cast<int64_t>(e.kv.key.size() + e.kv.value.size());
+    recent_writes_.emplace_back(e.kv.mod_revision, bytes);
+    recent_bytes_ += bytes;
+  }
+  RaiseCompactTarget(compacted_.load());  // an explicit Compact may have moved past some
+  while (recent_bytes_ > options_.history_bytes && !recent_writes_.empty()) {
+    RaiseCompactTarget(recent_writes_.front().first);
+  }
+}
+
+void SqliteWriter::RaiseCompactTarget(int64_t revision) {
+  auto_compact_target_ = std::max(auto_compact_target_, revision);
+  while (!recent_writes_.empty() && recent_writes_.front().first <= auto_compact_target_) {
+    recent_bytes_ -= recent_writes_.front().second;
+    recent_writes_.pop_front();
+  }
+}
+
 Status SqliteWriter::WriteMeta(const Pending& p) {
   const std::pair<const char*, int64_t> rows[] = {
       {"revision", p.revision}, {"compacted", p.compacted}, {"compact_done", p.compact_done}};
@@ -306,6 +344,7 @@ bool SqliteWriter::RunBatch(std::vector<std::unique_ptr<Request>>& batch) {
   revision_.store(p.revision);
   compacted_.store(p.compacted);
   compact_done_.store(p.compact_done);
+  BoundHistoryBytes(p.events);
   for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(p.results[i]));
   if (after_commit_) after_commit_(conn_->db(), wal_pages_);
   return true;

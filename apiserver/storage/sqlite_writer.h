@@ -14,7 +14,11 @@
 //
 // Periodic compaction: every compaction_interval, the compacted revision moves
 // to revision - history_revisions; history rows are then deleted in chunks of
-// at most kCompactionChunk revisions per batch.
+// at most kCompactionChunk revisions per batch. History is bounded by bytes as
+// well: after each commit, once the log rows written after the compacted
+// revision hold more than history_bytes, the compacted revision moves at once to
+// the oldest revision that leaves them within the bound (so a run of large
+// updates cannot fill the disk before the next interval).
 //
 // Thread-safety: Submit, Compact and the accessors may be called from any
 // thread. Stop() commits what is queued, then ends the thread; later calls
@@ -25,6 +29,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <future>
 #include <memory>
@@ -96,6 +101,14 @@ class SqliteWriter {
   // database failure (abort the batch); a failed precondition goes to *result.
   Status Apply(Request& req, Pending& p, Result<KeyValue>* result);
   Status CompactChunk(Pending& p);
+  // Reads the sizes of the log rows above the compacted revision (at open).
+  void LoadRecentWrites();
+  // Counts a committed batch's rows and, past history_bytes, moves the
+  // compaction target forward.
+  void BoundHistoryBytes(const std::vector<Event>& events);
+  // Moves the compaction target up to revision (never down) and forgets the
+  // rows it covers.
+  void RaiseCompactTarget(int64_t revision);
   void InvalidateOrphanedFrames();
   Status WriteMeta(const Pending& p);
   static int WalHook(void* self, sqlite3* db, const char* name, int pages);
@@ -113,6 +126,10 @@ class SqliteWriter {
   std::atomic<int64_t> writes_committed_{0};
   std::atomic<int64_t> commit_nanos_{0};
   int64_t auto_compact_target_ = 0;  // writer thread only
+  // Log rows above the compaction target, oldest first: (revision, bytes), and
+  // their sum. Writer thread only (filled by the constructor before it starts).
+  std::deque<std::pair<int64_t, int64_t>> recent_writes_;
+  int64_t recent_bytes_ = 0;
   std::chrono::steady_clock::time_point next_auto_compact_;
 
   std::mutex mu_;

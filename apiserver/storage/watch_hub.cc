@@ -9,17 +9,19 @@ namespace skiff::storage {
 
 // One watcher's stream, shared by the hub (producer) and the Watcher (consumer).
 struct WatchHub::WatcherState {
-  WatcherState(std::string p, int64_t min_rev, size_t cap)
-      : prefix(std::move(p)), min_live_revision(min_rev), capacity(cap) {}
+  WatcherState(std::string p, int64_t min_rev, size_t cap, size_t cap_bytes)
+      : prefix(std::move(p)), min_live_revision(min_rev), capacity(cap), capacity_bytes(cap_bytes) {}
 
   const std::string prefix;
   const int64_t min_live_revision;  // live events at or below this are dropped
   const size_t capacity;
+  const size_t capacity_bytes;
 
   std::mutex mu;
   std::condition_variable cv;
   std::deque<Event> queue;  // replayed history first, then live events
   size_t live_queued = 0;   // live events in queue (the bounded part)
+  size_t live_bytes = 0;    // their keys' and values' bytes
   bool ended = false;
   Status end_status;
 
@@ -38,6 +40,7 @@ struct WatchHub::WatcherState {
     if (drop_queue) {
       queue.clear();
       live_queued = 0;
+      live_bytes = 0;
     }
     cv.notify_all();
   }
@@ -48,16 +51,21 @@ struct WatchHub::WatcherState {
     for (const Event& e : events) {
       if (e.kv.mod_revision <= min_live_revision) continue;
       if (e.kv.key.compare(0, prefix.size(), prefix) != 0) continue;
-      if (live_queued >= capacity) {
+      size_t bytes = EventBytes(e);
+      if (live_queued >= capacity || live_bytes + bytes > capacity_bytes) {
         ended = true;
         end_status = Status::Gone("watch on \"" + prefix + "\" fell more than " +
-                                  std::to_string(capacity) + " events behind");
+                                  (live_queued >= capacity ? std::to_string(capacity) + " events"
+                                                           : std::to_string(capacity_bytes) + " bytes") +
+                                  " behind");
         queue.clear();
         live_queued = 0;
+        live_bytes = 0;
         break;
       }
       queue.push_back(e);
       ++live_queued;
+      live_bytes += bytes;
     }
     cv.notify_all();
   }
@@ -78,12 +86,15 @@ struct WatchHub::WatcherState {
     out.reserve(n);
     size_t history = queue.size() - live_queued;
     for (size_t i = 0; i < n; ++i) {
+      if (i >= history) live_bytes -= std::min(live_bytes, EventBytes(queue.front()));
       out.push_back(std::move(queue.front()));
       queue.pop_front();
     }
     live_queued -= n > history ? n - history : 0;
     return out;
   }
+
+  static size_t EventBytes(const Event& e) { return e.kv.key.size() + e.kv.value.size(); }
 
   Status GetStatus() {
     std::lock_guard<std::mutex> lock(mu);
@@ -110,7 +121,8 @@ class HubWatcher : public Watcher {
 
 }  // namespace
 
-WatchHub::WatchHub(size_t buffer_capacity) : capacity_(std::max<size_t>(buffer_capacity, 1)) {}
+WatchHub::WatchHub(size_t buffer_capacity, size_t buffer_bytes)
+    : capacity_(std::max<size_t>(buffer_capacity, 1)), capacity_bytes_(std::max<size_t>(buffer_bytes, 1)) {}
 
 WatchHub::~WatchHub() { Close(); }
 
@@ -148,7 +160,7 @@ Result<std::unique_ptr<Watcher>> WatchHub::Watch(const std::string& prefix, int6
     registered_at = revision_;
     int64_t min_live =
         after_revision == 0 ? registered_at : std::max(registered_at, after_revision);
-    state = std::make_shared<WatcherState>(prefix, min_live, capacity_);
+    state = std::make_shared<WatcherState>(prefix, min_live, capacity_, capacity_bytes_);
     std::erase_if(watchers_, [](const auto& w) { return w->Ended(); });
     watchers_.push_back(state);
   }

@@ -13,8 +13,9 @@
 //      callback and placed ahead of the buffered live events.
 //
 // Each watcher has a bounded buffer of live events. A watcher whose consumer
-// falls more than `buffer_capacity` live events behind ends with Gone (the API
-// server relists); replayed history does not count against the bound.
+// falls more than `buffer_capacity` live events, or `buffer_bytes` bytes of
+// keys and values, behind ends with Gone (the API server relists); replayed
+// history does not count against the bound.
 //
 // Thread-safety: all methods may be called concurrently, except that Publish
 // calls must be serialized by the backend (they define revision order).
@@ -34,8 +35,9 @@
 
 namespace skiff::storage {
 
-// Default bound on a watcher's unconsumed live events.
+// Default bounds on a watcher's unconsumed live events, by count and by bytes.
 inline constexpr size_t kDefaultWatchBuffer = 10000;
+inline constexpr size_t kDefaultWatchBufferBytes = size_t{64} << 20;
 // Most events one Watcher::Next call returns.
 inline constexpr size_t kMaxEventsPerNext = 1000;
 
@@ -46,7 +48,8 @@ using ReplayFn = std::function<Result<std::vector<Event>>(const std::string& pre
 
 class WatchHub {
  public:
-  explicit WatchHub(size_t buffer_capacity = kDefaultWatchBuffer);
+  explicit WatchHub(size_t buffer_capacity = kDefaultWatchBuffer,
+                    size_t buffer_bytes = kDefaultWatchBufferBytes);
   ~WatchHub();  // Close()
   WatchHub(const WatchHub&) = delete;
   WatchHub& operator=(const WatchHub&) = delete;
@@ -77,6 +80,7 @@ class WatchHub {
 
  private:
   const size_t capacity_;
+  const size_t capacity_bytes_;
   mutable std::mutex mu_;
   bool closed_ = false;
   int64_t revision_ = 0;

@@ -144,5 +144,25 @@ TEST_CASE("hub: close ends watchers and refuses new ones, watchers outlive the h
   CHECK(w->Next(milliseconds(10)).empty());
 }
 
+
+TEST_CASE("hub: a watcher is bounded by the bytes it has not read, not only by events",
+          "[storage][watch][hostile]") {
+  WatchHub hub(1000, 1 << 20);
+  auto slow = hub.Watch("/", 0, nullptr);
+  auto fast = hub.Watch("/", 0, nullptr);
+  REQUIRE(slow.ok());
+  REQUIRE(fast.ok());
+  const std::string big(200 << 10, 'x');
+  for (int64_t r = 1; r <= 8; ++r) {
+    hub.Publish({Event{EventType::kUpdated, KeyValue{"/k", big, 1, r}}});
+    CHECK(Drain(**fast, 1).size() == 1);
+  }
+  // Five 200 KiB events fit in 1 MiB, the sixth does not: 8 events are far
+  // below the count bound, so only the bytes end it.
+  CHECK((*slow)->status().code() == Code::kGone);
+  CHECK((*slow)->status().message().find("bytes") != std::string::npos);
+  CHECK((*fast)->status().ok());
+}
+
 }  // namespace
 }  // namespace skiff::storage
