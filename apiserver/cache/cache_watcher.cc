@@ -14,16 +14,21 @@ const char* WatchEventTypeName(WatchEventType type) {
 bool CacheWatcher::Push(WatchEventType type, CachedObjectPtr object) {
   std::unique_lock lock(mu_);
   if (!live_) return false;
-  if (queue_.size() >= capacity_) {
+  size_t bytes = object->text.size();
+  if (queue_.size() >= capacity_ || queued_bytes_ + bytes > capacity_bytes_) {
+    std::string behind = queue_.size() >= capacity_ ? std::to_string(capacity_) + " events"
+                                                    : std::to_string(capacity_bytes_) + " bytes";
     live_ = false;
     queue_.clear();
-    ended_ = Status::Gone("the watch fell more than " + std::to_string(capacity_) +
-                          " events behind and was closed; watch again from the last resourceVersion seen");
+    queued_bytes_ = 0;
+    ended_ = Status::Gone("the watch fell more than " + behind +
+                          " behind and was closed; watch again from the last resourceVersion seen");
     lock.unlock();
     ready_.notify_all();
     return false;
   }
   bool was_empty = queue_.empty();
+  queued_bytes_ += bytes;
   queue_.push_back({type, std::move(object)});
   lock.unlock();
   if (was_empty) ready_.notify_one();
@@ -48,6 +53,7 @@ std::vector<WatchDelivery> CacheWatcher::Next(std::chrono::milliseconds timeout,
   size_t n = std::min(max, queue_.size());
   out.reserve(n);
   for (size_t i = 0; i < n; ++i) {
+    queued_bytes_ -= std::min(queued_bytes_, queue_.front().object->text.size());
     out.push_back(std::move(queue_.front()));
     queue_.pop_front();
   }

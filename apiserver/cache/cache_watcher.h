@@ -2,8 +2,8 @@
 //
 // The cache pushes the events a stream should see (already typed for its
 // selection: ADDED, MODIFIED or DELETED), the stream's thread takes them with
-// Next. The queue is bounded: a consumer that falls more than its capacity
-// behind is ended with Gone (the client re-watches from its last revision, as
+// Next. The queue is bounded, by events and by bytes of their objects' JSON:
+// a consumer that falls more than either capacity behind is ended with Gone (the client re-watches from its last revision, as
 // with kube-apiserver's slow-watcher termination). Stop ends it from any thread.
 //
 // Thread-safe: one producer (the cache, under its lock) and one consumer.
@@ -12,6 +12,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstddef>
 #include <deque>
 #include <mutex>
 #include <vector>
@@ -33,7 +34,8 @@ struct WatchDelivery {
 
 class CacheWatcher {
  public:
-  CacheWatcher(WatchFilter filter, size_t capacity) : filter_(std::move(filter)), capacity_(capacity) {}
+  CacheWatcher(WatchFilter filter, size_t capacity, size_t capacity_bytes = SIZE_MAX)
+      : filter_(std::move(filter)), capacity_(capacity), capacity_bytes_(capacity_bytes) {}
 
   const WatchFilter& filter() const { return filter_; }
 
@@ -52,9 +54,11 @@ class CacheWatcher {
  private:
   const WatchFilter filter_;
   const size_t capacity_;
+  const size_t capacity_bytes_;
   mutable std::mutex mu_;
   std::condition_variable ready_;
   std::deque<WatchDelivery> queue_;
+  size_t queued_bytes_ = 0;
   Status ended_;
   bool live_ = true;
 };

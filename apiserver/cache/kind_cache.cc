@@ -7,7 +7,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kWatcherSlack = 1000;  // queue room beyond a full replay of the window
+constexpr size_t kWatcherSlack = 1000;                   // queue room beyond a full replay of the window
+constexpr size_t kWatcherSlackBytes = size_t{16} << 20;  // ... in bytes
 
 // The node a pod is bound to ("" when none), from its selectable fields.
 std::string NodeNameOf(const CachedObject& obj) {
@@ -42,11 +43,12 @@ std::optional<WatchEventType> SelectedType(const WatchFilter& filter, storage::E
 }  // namespace
 
 KindCache::KindCache(const api::KindInfo& kind, std::string key_prefix, const std::atomic<int64_t>& cluster_revision,
-                     size_t ring_capacity)
+                     size_t ring_capacity, size_t ring_bytes)
     : kind_(kind),
       key_prefix_(std::move(key_prefix)),
       cluster_revision_(cluster_revision),
       ring_capacity_(ring_capacity),
+      ring_bytes_limit_(ring_bytes),
       index_node_name_(kind.kind == "Pod") {}
 
 int64_t KindCache::RevisionLocked() const { return std::max(last_applied_, cluster_revision_.load()); }
@@ -126,9 +128,11 @@ void KindCache::Apply(storage::EventType type, CachedObjectPtr object, int64_t r
 }
 
 void KindCache::Record(Event ev) {
+  ring_bytes_ += ev.object->text.size();
   ring_.push_back(std::move(ev));
-  while (ring_.size() > ring_capacity_) {
+  while (!ring_.empty() && (ring_.size() > ring_capacity_ || ring_bytes_ > ring_bytes_limit_)) {
     ring_floor_ = ring_.front().revision;
+    ring_bytes_ -= ring_.front().object->text.size();
     ring_.pop_front();
   }
 }
@@ -247,7 +251,8 @@ Result<CacheWatch> KindCache::Watch(WatchFilter filter, int64_t after_revision, 
                         std::to_string(ring_floor_) + ")");
   }
   out.revision = after_revision;
-  out.watcher = std::make_shared<CacheWatcher>(std::move(filter), ring_capacity_ + kWatcherSlack);
+  out.watcher = std::make_shared<CacheWatcher>(std::move(filter), ring_capacity_ + kWatcherSlack,
+                                               ring_bytes_limit_ + kWatcherSlackBytes);
   for (const Event& ev : ring_) {
     if (ev.revision <= after_revision) continue;
     if (std::optional<WatchEventType> type = SelectedType(out.watcher->filter(), ev.type, *ev.object, ev.prev.get())) {

@@ -5,9 +5,11 @@
 // namespace is a key range and pages follow key order), with an inverted label
 // index and, for pods, an index by spec.nodeName; a LIST picks the narrowest of
 // them, so a selective LIST costs time in proportion to its result. The last
-// `ring_capacity` events are kept so a watch can resume from any revision since
-// the oldest of them; older revisions get Gone ("too old resource version"),
-// as from kube-apiserver's watch cache.
+// `ring_capacity` events (and no more than `ring_bytes` of their objects' JSON)
+// are kept so a watch can resume from any revision since the oldest of them;
+// older revisions get Gone ("too old resource version"), as from
+// kube-apiserver's watch cache. A watcher's queue is bounded the same way, with
+// some slack beyond a full replay of the window.
 //
 // Each event is fanned out, under the cache lock, to the watchers whose filter
 // it concerns: watchers are bucketed by namespace and (pods) by node name, so an
@@ -60,7 +62,7 @@ class KindCache {
   // key_prefix: the storage prefix of the kind ("/core/pods/"); namespaced keys
   // continue with "<namespace>/<name>".
   KindCache(const api::KindInfo& kind, std::string key_prefix, const std::atomic<int64_t>& cluster_revision,
-            size_t ring_capacity);
+            size_t ring_capacity, size_t ring_bytes);
   KindCache(const KindCache&) = delete;
   KindCache& operator=(const KindCache&) = delete;
 
@@ -119,6 +121,7 @@ class KindCache {
   const std::string key_prefix_;
   const std::atomic<int64_t>& cluster_revision_;
   const size_t ring_capacity_;
+  const size_t ring_bytes_limit_;
   const bool index_node_name_;
 
   mutable std::shared_mutex mu_;
@@ -126,6 +129,7 @@ class KindCache {
   api::LabelIndex labels_;
   std::unordered_map<std::string, std::map<std::string, CachedObjectPtr>> by_node_;
   std::deque<Event> ring_;
+  size_t ring_bytes_ = 0;   // the JSON of ring_'s objects
   int64_t ring_floor_ = 0;  // every event after this revision is in ring_
   int64_t last_applied_ = 0;
   std::unordered_map<std::string, Watchers> watchers_by_namespace_;  // "" = all namespaces

@@ -23,7 +23,8 @@ std::string KindPrefixOf(const std::string& key) {
 WatchCache::WatchCache(storage::Storage& store, WatchCacheOptions options) : store_(store), options_(options) {
   for (const api::KindInfo& kind : api::AllKinds()) {
     std::string prefix = ObjectStore::PrefixFor(kind, "");
-    auto cache = std::make_unique<KindCache>(kind, prefix, cluster_revision_, options_.events_per_kind);
+    auto cache = std::make_unique<KindCache>(kind, prefix, cluster_revision_, options_.events_per_kind,
+                                              options_.event_bytes_per_kind);
     by_kind_[&kind] = cache.get();
     by_prefix_[prefix] = std::move(cache);
   }

@@ -38,6 +38,9 @@ namespace skiff::apiserver {
 
 struct WatchCacheOptions {
   size_t events_per_kind = 10000;  // the resume window of each kind's watches
+  // ... bounded by bytes too (the JSON of the events' objects): 1 MB objects
+  // updated in a loop must not pin gigabytes of old versions.
+  size_t event_bytes_per_kind = size_t{32} << 20;
   size_t load_page = 10000;        // keys per List page while loading
 };
 

@@ -258,6 +258,48 @@ TEST_CASE("a watcher that falls a whole queue behind is ended with Gone", "[apis
   CHECK(f.cache.For(PodKind()).watcher_count() == 0);
 }
 
+json ConfigMap(const std::string& name, const std::string& data) {
+  return {{"apiVersion", "v1"},
+          {"kind", "ConfigMap"},
+          {"metadata", {{"name", name}, {"namespace", "default"}}},
+          {"data", {{"blob", data}}}};
+}
+
+// Hostile: 1 MB objects updated in a loop. A window of 10,000 events by count
+// alone would pin every old version in memory.
+TEST_CASE("the event window and watch queues are bounded by bytes too", "[apiserver][watchcache][hostile]") {
+  Fixture f(WatchCacheOptions{.events_per_kind = 10000, .event_bytes_per_kind = 1 << 20});
+  const api::KindInfo& cm_kind = *api::FindKind("v1", "ConfigMap");
+  Result<CacheWatch> slow = f.cached.Watch(cm_kind, WatchFilter{}, 0, true);
+  REQUIRE(slow.ok());
+  int64_t from = f.store->CurrentRevision();
+  const std::string big(200 << 10, 'x');
+  REQUIRE(f.cached.Create(cm_kind, "default", ConfigMap("big", big), {}).ok());
+  for (int i = 0; i < 30; ++i) {
+    Result<json> got = f.cached.Get(cm_kind, "default", "big");
+    REQUIRE(got.ok());
+    json cm = *got;
+    cm["data"]["blob"] = big + std::to_string(i);
+    REQUIRE(f.cached.Update(cm_kind, "default", "big", cm, {}).ok());
+  }
+  REQUIRE(f.cache.WaitFresh().ok());
+  // 31 versions of 200 KiB: only about five fit the 1 MiB window.
+  CHECK(f.cached.Watch(cm_kind, WatchFilter{}, from, false).status().code() == Code::kGone);
+  Result<CacheWatch> recent = f.cached.Watch(cm_kind, WatchFilter{}, f.store->CurrentRevision() - 3, false);
+  REQUIRE(recent.ok());
+  CHECK(Take(*recent->watcher, 3).size() == 3);
+  // The reader that never read holds at most the window plus the slack.
+  CHECK(slow->watcher->status().ok());  // 6 MiB: within 1 MiB + 16 MiB
+  for (int i = 0; i < 80; ++i) {
+    json cm = *f.cached.Get(cm_kind, "default", "big");
+    cm["data"]["blob"] = big + "more" + std::to_string(i);
+    REQUIRE(f.cached.Update(cm_kind, "default", "big", cm, {}).ok());
+  }
+  REQUIRE(f.cache.WaitFresh().ok());
+  CHECK(slow->watcher->status().code() == Code::kGone);
+  CHECK(slow->watcher->status().message().find("bytes") != std::string::npos);
+}
+
 TEST_CASE("creating in a namespace made a moment ago works through the cache", "[apiserver][watchcache]") {
   Fixture f;
   for (int i = 0; i < 50; ++i) {
