@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: deps configure build test up clean
+.PHONY: deps configure build test hostile up install clean
 
 deps:
 	@scripts/install-deps.sh
@@ -17,8 +17,16 @@ build: configure
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
+# The hostile suite alone: the probes of issue 15 (tests tagged [hostile]).
+hostile: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L hostile $(CTEST_ARGS)
+
 up: build
 	@scripts/up.sh $(BUILD) $(ARGS)
+
+# The binaries into /usr/local/bin and the systemd unit (dist/systemd/skiff.service).
+install: build
+	@cmake --install $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
