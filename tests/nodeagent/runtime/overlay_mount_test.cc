@@ -91,6 +91,7 @@ class SizedRoot {
     REQUIRE(mkdtemp(base) != nullptr);
     base_ = base;
     REQUIRE(length > base_.size() + 1);
+    chmod(base, 0755);  // a container's own root walks to its state by path
     if (tmpfs) {
       REQUIRE(mount("tmpfs", base, "tmpfs", MS_NOSUID | MS_NODEV, "size=256m,mode=755") == 0);
       mounted_ = true;
@@ -124,8 +125,9 @@ std::vector<std::string> MakeLayers(const std::string& root, size_t count) {
 }
 
 // Runs an image of `count` layers from a state root under root; returns stdout.
+// own_userns: in a user namespace of its own, root inside being 100000 outside.
 std::string RunManyLayers(const std::string& root, size_t count, const std::string& sentinel,
-                          Sys* sys = nullptr) {
+                          Sys* sys = nullptr, bool own_userns = false) {
   std::vector<std::string> layers = MakeLayers(root, count);
   std::string state = root + "/state";
   auto rt = OpenRuntime(state, sys);
@@ -135,6 +137,11 @@ std::string RunManyLayers(const std::string& root, size_t count, const std::stri
                                         " && echo host-root-visible; ls /layers | wc -l; "
                                         "touch /written && echo writable"});
   spec.rootfs.lower_dirs = layers;
+  if (own_userns) {
+    spec.namespaces.user.mode = NamespaceSpec::Mode::kNew;
+    spec.namespaces.uid_mappings = {{0, 100000, 65536}};
+    spec.namespaces.gid_mappings = {{0, 100000, 65536}};
+  }
   ContainerState end = RunToEnd(*rt, spec);
   std::string out = LogText(state + "/many/container.log", "stdout");
   CHECK(end.exit_code == 0);
@@ -190,6 +197,18 @@ TEST_CASE("without layers by descriptor in the new mount API, mount(2) still tak
     CHECK(RunManyLayers(root.path(), 100, sentinel.path(), &old_kernel) == Expected(100));
     CHECK(old_kernel.fired());
   }
+}
+
+TEST_CASE("100 layers in a user namespace of the container's own, with and without fsopen",
+          "[hostile][privileged][integration]") {
+  HostRootSentinel sentinel;
+  FaultySys old_kernel(LinuxSysInstance(), "fsopen", ENOSYS);
+  for (Sys* sys : {&LinuxSysInstance(), static_cast<Sys*>(&old_kernel)}) {
+    INFO((sys == &old_kernel ? "mount(2)" : "new mount API"));
+    SizedRoot root(15, true);
+    CHECK(RunManyLayers(root.path(), 100, sentinel.path(), sys, true) == Expected(100));
+  }
+  CHECK(old_kernel.fired());
 }
 
 TEST_CASE("more layers than overlayfs stacks are refused with the count and the limit",
