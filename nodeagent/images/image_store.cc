@@ -39,15 +39,6 @@ bool IsHex(std::string_view s) {
 
 }  // namespace
 
-std::string Image::OverlayLowerDirs() const {
-  std::string out;
-  for (auto it = layer_dirs.rbegin(); it != layer_dirs.rend(); ++it) {
-    if (!out.empty()) out += ':';
-    out += *it;
-  }
-  return out;
-}
-
 ImageStore::IngestLease::~IngestLease() {
   if (store_ != nullptr) store_->EndIngest();
 }

@@ -51,9 +51,6 @@ struct Image {
   std::vector<LayerInfo> layers;        // lowest first
   std::vector<std::string> layer_dirs;  // unpacked trees, lowest first
   int64_t size = 0;                     // sum of layer blob sizes
-
-  // The overlayfs lowerdir option: layer trees joined by ':', topmost first.
-  std::string OverlayLowerDirs() const;
 };
 
 struct GcStats {
