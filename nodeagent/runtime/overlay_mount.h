@@ -19,7 +19,8 @@
 //
 // Either way the limit is overlayfs's own stack depth, kMaxOverlayLayers (the
 // kernel's OVL_MAX_STACK); 500 layers of descriptors up to 9999 take at most
-// 2,542 bytes of options. ValidateSpec refuses more layers up front.
+// 2,535 bytes of options (3,539 with six-digit descriptors). ValidateSpec
+// refuses more layers up front.
 //
 // What the kernel made is then verified (VerifyOverlay) and a mount that is not
 // an overlay with a writable upper and our work directory fails the step.
