@@ -37,6 +37,15 @@ Status WalkError(int err, const std::vector<std::string>& path, size_t upto) {
   return Status::FromErrno(err, "open \"" + where + "\"");
 }
 
+const char* FileKind(mode_t mode) {
+  if (S_ISLNK(mode)) return "a symlink";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "a special file";
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> CleanRelativePath(std::string_view name) {
@@ -92,6 +101,28 @@ Result<UniqueFd> OpenDirBeneath(int root_fd, const std::vector<std::string>& pat
   int fd = OpenAt2(root_fd, rel.c_str(), flags | O_DIRECTORY);
   if (fd < 0) return WalkError(errno, path, path.size());
   return UniqueFd(fd);
+}
+
+Result<UniqueFd> OpenRegularBeneath(int root_fd, const std::vector<std::string>& path) {
+  std::string rel = JoinPath(path, path.size());
+  // Looked at through O_PATH first: opening a FIFO or a device to read it
+  // could block or act on the device.
+  UniqueFd probe(OpenAt2(root_fd, rel.c_str(), O_PATH | O_NOFOLLOW));
+  if (!probe.valid()) return WalkError(errno, path, path.size());
+  struct stat st;
+  if (::fstat(probe.get(), &st) != 0) return Status::FromErrno(errno, "stat \"" + rel + "\"");
+  if (!S_ISREG(st.st_mode)) {
+    return Status(Code::kInvalid,
+                  "\"" + rel + "\" is " + FileKind(st.st_mode) + ", not a regular file");
+  }
+  UniqueFd fd(OpenAt2(root_fd, rel.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK));
+  if (!fd.valid()) return WalkError(errno, path, path.size());
+  struct stat opened;
+  if (::fstat(fd.get(), &opened) != 0) return Status::FromErrno(errno, "stat \"" + rel + "\"");
+  if (opened.st_dev != st.st_dev || opened.st_ino != st.st_ino) {
+    return Status(Code::kInvalid, "\"" + rel + "\" changed while it was opened");
+  }
+  return fd;
 }
 
 }  // namespace skiff::images

@@ -34,4 +34,10 @@ Result<UniqueFd> OpenParentBeneath(int root_fd, const std::vector<std::string>& 
 // (e.g. O_RDONLY), never following symlinks.
 Result<UniqueFd> OpenDirBeneath(int root_fd, const std::vector<std::string>& path, int flags);
 
+// Opens a regular file below root for reading. Invalid, naming the path, when a
+// symlink is on the way or at its end, or when it is anything but a regular
+// file (a FIFO, a device, a socket, a directory): such a file is never opened
+// for reading, so it can neither block nor stream without end.
+Result<UniqueFd> OpenRegularBeneath(int root_fd, const std::vector<std::string>& path);
+
 }  // namespace skiff::images

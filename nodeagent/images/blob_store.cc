@@ -10,8 +10,23 @@
 
 namespace skiff::images {
 
-BlobWriter::BlobWriter(std::string blobs_dir, std::string temp_path, UniqueFd fd)
-    : blobs_dir_(std::move(blobs_dir)), temp_path_(std::move(temp_path)), fd_(std::move(fd)) {}
+Result<std::optional<int64_t>> BlobBound(const BlobExpectation& expect) {
+  if (expect.size && expect.max_size && *expect.size > *expect.max_size) {
+    return Status(Code::kInvalid, "declared size of " + std::to_string(*expect.size) +
+                                      " bytes is more than the limit of " +
+                                      std::to_string(*expect.max_size));
+  }
+  if (expect.size) return std::optional<int64_t>(*expect.size);
+  return expect.max_size;
+}
+
+BlobWriter::BlobWriter(std::string blobs_dir, std::string temp_path, UniqueFd fd,
+                       std::optional<int64_t> bound, bool declared)
+    : blobs_dir_(std::move(blobs_dir)),
+      temp_path_(std::move(temp_path)),
+      fd_(std::move(fd)),
+      bound_(bound),
+      declared_(declared) {}
 
 BlobWriter::~BlobWriter() {
   if (!done_) Discard();
@@ -25,6 +40,13 @@ void BlobWriter::Discard() {
 
 Status BlobWriter::Write(const void* data, size_t size) {
   if (done_) return Status::Internal("blob writer used after commit");
+  if (bound_ && static_cast<uint64_t>(written_) + size > static_cast<uint64_t>(*bound_)) {
+    Discard();
+    std::string bound = std::to_string(*bound_);
+    return Status(Code::kInvalid, declared_ ? "blob size mismatch: more than the " + bound +
+                                                  " bytes its descriptor declares"
+                                            : "blob larger than the limit of " + bound + " bytes");
+  }
   const char* p = static_cast<const char*>(data);
   hash_.Update(p, size);
   while (size > 0) {
@@ -80,15 +102,19 @@ Result<std::unique_ptr<BlobStore>> BlobStore::Open(const std::string& root) {
   return store;
 }
 
-Result<std::unique_ptr<BlobWriter>> BlobStore::NewWriter() {
+Result<std::unique_ptr<BlobWriter>> BlobStore::NewWriter(std::optional<int64_t> bound,
+                                                         bool declared) {
   std::string temp = root_ + "/tmp/blob-XXXXXX";
   int fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (fd < 0) return Status::FromErrno(errno, "create temp blob in " + root_ + "/tmp");
-  return std::unique_ptr<BlobWriter>(new BlobWriter(blobs_dir(), temp, UniqueFd(fd)));
+  return std::unique_ptr<BlobWriter>(
+      new BlobWriter(blobs_dir(), temp, UniqueFd(fd), bound, declared));
 }
 
 Result<std::string> BlobStore::Put(std::string_view data, const BlobExpectation& expect) {
-  auto writer = NewWriter();
+  auto bound = BlobBound(expect);
+  if (!bound.ok()) return bound.status();
+  auto writer = NewWriter(*bound, expect.size.has_value());
   if (!writer.ok()) return writer.status();
   SKIFF_RETURN_IF_ERROR((*writer)->Write(data));
   return (*writer)->Commit(expect);
@@ -97,20 +123,35 @@ Result<std::string> BlobStore::Put(std::string_view data, const BlobExpectation&
 Result<std::string> BlobStore::PutFile(const std::string& path, const BlobExpectation& expect) {
   UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in.valid()) return Status::FromErrno(errno, "open " + path);
-  auto writer = NewWriter();
+  return PutFd(in.get(), path, expect);
+}
+
+Result<std::string> BlobStore::PutFd(int fd, const std::string& name,
+                                     const BlobExpectation& expect) {
+  auto bound = BlobBound(expect);
+  if (!bound.ok()) return bound.status().WithContext(name);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return Status::FromErrno(errno, "stat " + name);
+  if (S_ISREG(st.st_mode) && expect.size && st.st_size != *expect.size) {
+    return Status(Code::kInvalid, name + ": " + std::to_string(st.st_size) +
+                                      " bytes but its descriptor says " +
+                                      std::to_string(*expect.size));
+  }
+  auto writer = NewWriter(*bound, expect.size.has_value());
   if (!writer.ok()) return writer.status();
   char buf[1 << 16];
   for (;;) {
-    ssize_t n = ::read(in.get(), buf, sizeof buf);
+    ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Status::FromErrno(errno, "read " + path);
+      return Status::FromErrno(errno, "read " + name);
     }
     if (n == 0) break;
-    SKIFF_RETURN_IF_ERROR((*writer)->Write(buf, static_cast<size_t>(n)));
+    Status written = (*writer)->Write(buf, static_cast<size_t>(n));
+    if (!written.ok()) return written.WithContext(name);
   }
   auto digest = (*writer)->Commit(expect);
-  if (!digest.ok()) return digest.status().WithContext(path);
+  if (!digest.ok()) return digest.status().WithContext(name);
   return digest;
 }
 

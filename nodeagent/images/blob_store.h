@@ -23,11 +23,17 @@
 
 namespace skiff::images {
 
-// What a blob must turn out to be; empty fields are not checked.
+// What a blob must turn out to be; empty fields are not checked. max_size bounds
+// a blob whose size is not declared, and refuses a declared size above it.
 struct BlobExpectation {
   std::string digest;
   std::optional<int64_t> size;
+  std::optional<int64_t> max_size;
 };
+
+// The most bytes a writer for expect may take: the declared size, else
+// max_size, else none. Invalid when the declared size is above max_size.
+Result<std::optional<int64_t>> BlobBound(const BlobExpectation& expect);
 
 class BlobWriter {
  public:
@@ -35,6 +41,7 @@ class BlobWriter {
   BlobWriter(const BlobWriter&) = delete;
   BlobWriter& operator=(const BlobWriter&) = delete;
 
+  // Invalid (and the blob discarded) when the data would pass the writer's bound.
   Status Write(const void* data, size_t size);
   Status Write(std::string_view data) { return Write(data.data(), data.size()); }
   int64_t written() const { return written_; }
@@ -44,7 +51,8 @@ class BlobWriter {
 
  private:
   friend class BlobStore;
-  BlobWriter(std::string blobs_dir, std::string temp_path, UniqueFd fd);
+  BlobWriter(std::string blobs_dir, std::string temp_path, UniqueFd fd,
+             std::optional<int64_t> bound, bool declared);
   void Discard();
 
   std::string blobs_dir_;
@@ -52,6 +60,8 @@ class BlobWriter {
   UniqueFd fd_;
   Sha256 hash_;
   int64_t written_ = 0;
+  std::optional<int64_t> bound_;
+  bool declared_ = false;
   bool done_ = false;
 };
 
@@ -60,10 +70,16 @@ class BlobStore {
   // Creates <root>/blobs/sha256 and <root>/tmp as needed.
   static Result<std::unique_ptr<BlobStore>> Open(const std::string& root);
 
-  Result<std::unique_ptr<BlobWriter>> NewWriter();
-  // One-shot forms of NewWriter + Write + Commit.
+  // A writer that refuses to grow past bound (BlobBound), when given; declared:
+  // the bound is the size the blob's descriptor declares (for the error).
+  Result<std::unique_ptr<BlobWriter>> NewWriter(std::optional<int64_t> bound = {},
+                                                bool declared = false);
+  // One-shot forms of NewWriter + Write + Commit, bounded by BlobBound(expect).
   Result<std::string> Put(std::string_view data, const BlobExpectation& expect = {});
   Result<std::string> PutFile(const std::string& path, const BlobExpectation& expect = {});
+  // The rest of an open file; name is for errors. A regular file whose size is
+  // not the declared one is refused before anything is copied.
+  Result<std::string> PutFd(int fd, const std::string& name, const BlobExpectation& expect = {});
 
   bool Has(std::string_view digest) const;
   // Where a blob lives (whether or not it exists). digest must be valid.

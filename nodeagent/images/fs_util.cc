@@ -30,6 +30,25 @@ Result<std::string> ReadFile(const std::string& path) {
   return out;
 }
 
+Result<std::string> ReadBounded(int fd, int64_t max, const std::string& name) {
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::FromErrno(errno, "read " + name);
+    }
+    if (n == 0) break;
+    if (static_cast<int64_t>(out.size()) + n > max) {
+      return Status(Code::kInvalid,
+                    name + ": more than the limit of " + std::to_string(max) + " bytes");
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
 static Status WriteAll(int fd, std::string_view data, const std::string& path) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());

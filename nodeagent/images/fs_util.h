@@ -5,6 +5,7 @@
 // is safe against a concurrent writer of the same path; callers serialise.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,9 @@ namespace skiff::images {
 
 // The whole content of path. NotFound when it does not exist.
 Result<std::string> ReadFile(const std::string& path);
+
+// The rest of an open file, refused (Invalid, naming name) past max bytes.
+Result<std::string> ReadBounded(int fd, int64_t max, const std::string& name);
 
 // Writes data to path through "<path>.tmp-<pid>": write, fsync, rename, fsync of
 // the directory. On failure path keeps its old content and no temp file is left.

@@ -2,6 +2,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <map>
@@ -21,7 +22,6 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr int64_t kMaxMetadataSize = 4 << 20;
 constexpr std::string_view kContainerdNameAnnotation = "io.containerd.image.name";
 
 // Where the files of an archive come from: a directory, or a tar whose files are
@@ -51,25 +51,31 @@ std::string DigestFromBlobPath(const std::string& path) {
   return IsValidDigest(digest) ? digest : "";
 }
 
+// Every file is opened below the layout directory, never through a symlink and
+// never unless it is a regular file: a blob linked to /dev/zero or to a file
+// elsewhere on the host is refused, naming it.
 class DirSource : public Source {
  public:
-  DirSource(BlobStore& blobs, std::string dir) : blobs_(blobs), dir_(std::move(dir)) {}
+  DirSource(BlobStore& blobs, std::string dir, UniqueFd dir_fd, const ImageLimits& limits)
+      : blobs_(blobs), dir_(std::move(dir)), dir_fd_(std::move(dir_fd)), limits_(limits) {}
 
   Result<std::string> ReadSmall(const std::string& path) override {
-    auto clean = Clean(path);
-    if (!clean.ok()) return clean.status();
+    auto fd = Open(path);
+    if (!fd.ok()) return fd.status();
     struct stat st;
-    std::string full = dir_ + "/" + *clean;
-    if (::stat(full.c_str(), &st) == 0 && st.st_size > kMaxMetadataSize) {
-      return Status(Code::kInvalid,
-                    full + ": larger than " + std::to_string(kMaxMetadataSize) + " bytes");
+    if (::fstat(fd->get(), &st) != 0) return Status::FromErrno(errno, "stat \"" + path + "\"");
+    if (st.st_size > limits_.max_metadata_bytes) {
+      return Status(Code::kInvalid, "\"" + path + "\": " + std::to_string(st.st_size) +
+                                        " bytes, more than the limit of " +
+                                        std::to_string(limits_.max_metadata_bytes) +
+                                        " for an index, manifest or config");
     }
-    return ReadFile(full);
+    return ReadBounded(fd->get(), limits_.max_metadata_bytes, "\"" + path + "\"");
   }
   Result<std::string> StoreBlob(const std::string& path, const BlobExpectation& expect) override {
-    auto clean = Clean(path);
-    if (!clean.ok()) return clean.status();
-    return blobs_.PutFile(dir_ + "/" + *clean, expect);
+    auto fd = Open(path);
+    if (!fd.ok()) return fd.status();
+    return blobs_.PutFd(fd->get(), "\"" + path + "\"", expect);
   }
   bool Has(const std::string& path) override {
     auto clean = Clean(path);
@@ -77,13 +83,24 @@ class DirSource : public Source {
   }
 
  private:
+  Result<UniqueFd> Open(const std::string& path) {
+    auto parts = CleanRelativePath(path);
+    if (!parts.ok()) return parts.status();
+    if (parts->empty()) return Status(Code::kInvalid, "empty path in the layout");
+    auto fd = OpenRegularBeneath(dir_fd_.get(), *parts);
+    if (!fd.ok()) return fd.status().WithContext(dir_);
+    return fd;
+  }
+
   BlobStore& blobs_;
   std::string dir_;
+  UniqueFd dir_fd_;
+  const ImageLimits& limits_;
 };
 
 class TarSource : public Source {
  public:
-  explicit TarSource(BlobStore& blobs) : blobs_(blobs) {}
+  TarSource(BlobStore& blobs, const ImageLimits& limits) : blobs_(blobs), limits_(limits) {}
 
   Status Ingest(const std::string& tar_path);
 
@@ -95,8 +112,12 @@ class TarSource : public Source {
     auto it = digests_.find(target);
     if (it == digests_.end()) return Status::NotFound("archive has no file \"" + *clean + "\"");
     auto size = blobs_.SizeOf(it->second);
-    if (size.ok() && *size > kMaxMetadataSize)
-      return Status(Code::kInvalid, "\"" + *clean + "\" is too large");
+    if (size.ok() && *size > limits_.max_metadata_bytes) {
+      return Status(Code::kInvalid, "\"" + *clean + "\": " + std::to_string(*size) +
+                                        " bytes, more than the limit of " +
+                                        std::to_string(limits_.max_metadata_bytes) +
+                                        " for an index, manifest or config");
+    }
     return blobs_.Read(it->second);
   }
   Result<std::string> StoreBlob(const std::string& path, const BlobExpectation& expect) override {
@@ -109,9 +130,14 @@ class TarSource : public Source {
       return Status(Code::kInvalid, "\"" + *clean + "\": digest mismatch: expected " +
                                         expect.digest + ", got " + digest);
     }
+    auto size = blobs_.SizeOf(digest);
+    if (!size.ok()) return size.status();
+    if (expect.max_size && *size > *expect.max_size) {
+      return Status(Code::kInvalid, "\"" + *clean + "\": " + std::to_string(*size) +
+                                        " bytes, more than the limit of " +
+                                        std::to_string(*expect.max_size));
+    }
     if (expect.size) {
-      auto size = blobs_.SizeOf(digest);
-      if (!size.ok()) return size.status();
       if (*size != *expect.size) {
         return Status(Code::kInvalid, "\"" + *clean + "\": size mismatch: expected " +
                                           std::to_string(*expect.size) + " bytes, got " +
@@ -141,6 +167,7 @@ class TarSource : public Source {
   Status IngestFile(archive* a, const std::string& path, int64_t size);
 
   BlobStore& blobs_;
+  const ImageLimits& limits_;
   std::map<std::string, std::string> small_;    // metadata files kept in memory
   std::map<std::string, std::string> digests_;  // path → blob digest
   std::map<std::string, std::string> links_;    // path → path it links to
@@ -192,7 +219,10 @@ Status TarSource::Ingest(const std::string& tar_path) {
 
 Status TarSource::IngestFile(archive* a, const std::string& path, int64_t size) {
   if (IsMetadataName(path)) {
-    if (size > kMaxMetadataSize) return Status(Code::kInvalid, "too large");
+    if (size > limits_.max_metadata_bytes) {
+      return Status(Code::kInvalid, std::to_string(size) + " bytes, more than the limit of " +
+                                        std::to_string(limits_.max_metadata_bytes));
+    }
     std::string data(static_cast<size_t>(size), '\0');
     la_ssize_t n = archive_read_data(a, data.data(), data.size());
     if (n != size)
@@ -202,7 +232,11 @@ Status TarSource::IngestFile(archive* a, const std::string& path, int64_t size) 
     small_[path] = std::move(data);
     return Status::Ok();
   }
-  auto writer = blobs_.NewWriter();
+  if (size > limits_.max_blob_bytes) {
+    return Status(Code::kInvalid, std::to_string(size) + " bytes, more than the limit of " +
+                                      std::to_string(limits_.max_blob_bytes) + " for a blob");
+  }
+  auto writer = blobs_.NewWriter(limits_.max_blob_bytes);
   if (!writer.ok()) return writer.status();
   char buf[1 << 16];
   for (;;) {
@@ -245,17 +279,21 @@ std::vector<std::string> NamesFromAnnotations(const Descriptor& d) {
 // Stores a manifest's config and layers, then the manifest, and commits it.
 Result<Image> StoreAndCommit(ImageStore& store, Source& source, const Descriptor& desc,
                              const std::vector<std::string>& names) {
-  auto manifest_digest = source.StoreBlob(BlobPath(desc.digest), {desc.digest, desc.size});
+  const ImageLimits& limits = store.limits();
+  auto manifest_digest =
+      source.StoreBlob(BlobPath(desc.digest), {desc.digest, desc.size, limits.max_metadata_bytes});
   if (!manifest_digest.ok()) return manifest_digest.status();
   auto text = store.blobs().Read(*manifest_digest);
   if (!text.ok()) return text.status();
   auto manifest = ParseManifest(*text);
   if (!manifest.ok()) return manifest.status().WithContext("manifest " + desc.digest);
-  auto config = source.StoreBlob(BlobPath(manifest->config.digest),
-                                 {manifest->config.digest, manifest->config.size});
+  auto config =
+      source.StoreBlob(BlobPath(manifest->config.digest),
+                       {manifest->config.digest, manifest->config.size, limits.max_metadata_bytes});
   if (!config.ok()) return config.status().WithContext("config");
   for (const Descriptor& layer : manifest->layers) {
-    auto stored = source.StoreBlob(BlobPath(layer.digest), {layer.digest, layer.size});
+    auto stored =
+        source.StoreBlob(BlobPath(layer.digest), {layer.digest, layer.size, limits.max_blob_bytes});
     if (!stored.ok()) return stored.status().WithContext("layer");
   }
   return store.Commit(*manifest_digest, names);
@@ -342,7 +380,8 @@ Result<std::vector<Image>> ImportDockerSave(ImageStore& store, Source& source,
       std::string guess = std::string(kSha256Prefix) + config_path.substr(0, 64);
       if (IsValidDigest(guess)) config_expect = guess;
     }
-    auto config = source.StoreBlob(config_path, {.digest = config_expect});
+    auto config = source.StoreBlob(
+        config_path, {.digest = config_expect, .max_size = store.limits().max_metadata_bytes});
     if (!config.ok()) return config.status().WithContext(where + ".Config");
     Descriptor config_desc{
         std::string(media_type::kDockerConfig), *config, *store.blobs().SizeOf(*config), {}, {}};
@@ -352,7 +391,8 @@ Result<std::vector<Image>> ImportDockerSave(ImageStore& store, Source& source,
       std::string lwhere = where + ".Layers[" + std::to_string(j) + "]";
       if (!layer_path.is_string()) return Status(Code::kInvalid, lwhere + ": must be a string");
       auto digest = source.StoreBlob(layer_path.get<std::string>(),
-                                     {.digest = DigestFromBlobPath(layer_path.get<std::string>())});
+                                     {.digest = DigestFromBlobPath(layer_path.get<std::string>()),
+                                      .max_size = store.limits().max_blob_bytes});
       if (!digest.ok()) return digest.status().WithContext(lwhere);
       layers.push_back(
           {std::string(media_type::kDockerLayer), *digest, *store.blobs().SizeOf(*digest), {}, {}});
@@ -398,10 +438,12 @@ Result<std::vector<Image>> ImportImage(ImageStore& store, const std::string& pat
   ImageStore::IngestLease lease = store.BeginIngest();
   Result<std::vector<Image>> result = Status::Internal("unreached");
   if (S_ISDIR(st.st_mode)) {
-    DirSource source(store.blobs(), path);
+    UniqueFd dir(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!dir.valid()) return Status::FromErrno(errno, "import " + path);
+    DirSource source(store.blobs(), path, std::move(dir), store.limits());
     result = ImportFrom(store, source, options);
   } else {
-    TarSource source(store.blobs());
+    TarSource source(store.blobs(), store.limits());
     Status ingested = source.Ingest(path);
     if (!ingested.ok()) return ingested.WithContext("import");
     result = ImportFrom(store, source, options);

@@ -39,15 +39,6 @@ bool IsHex(std::string_view s) {
 
 }  // namespace
 
-std::string Image::OverlayLowerDirs() const {
-  std::string out;
-  for (auto it = layer_dirs.rbegin(); it != layer_dirs.rend(); ++it) {
-    if (!out.empty()) out += ':';
-    out += *it;
-  }
-  return out;
-}
-
 ImageStore::IngestLease::~IngestLease() {
   if (store_ != nullptr) store_->EndIngest();
 }
@@ -137,13 +128,26 @@ void ImageStore::EndIngest() {
   (void)CollectGarbage();
 }
 
+Status ImageStore::CheckMetadataSize(std::string_view what, const std::string& digest) const {
+  auto size = blobs_->SizeOf(digest);
+  if (!size.ok()) return size.status();
+  if (*size > options_.limits.max_metadata_bytes) {
+    return Status(Code::kInvalid, std::string(what) + " " + digest + ": " + std::to_string(*size) +
+                                      " bytes, more than the limit of " +
+                                      std::to_string(options_.limits.max_metadata_bytes));
+  }
+  return Status::Ok();
+}
+
 Result<Image> ImageStore::Commit(const std::string& manifest_digest,
                                  const std::vector<std::string>& names) {
   std::lock_guard write_lock(write_mu_);
+  SKIFF_RETURN_IF_ERROR(CheckMetadataSize("manifest", manifest_digest));
   auto manifest_text = blobs_->Read(manifest_digest);
   if (!manifest_text.ok()) return manifest_text.status();
   auto manifest = ParseManifest(*manifest_text);
   if (!manifest.ok()) return manifest.status().WithContext("manifest " + manifest_digest);
+  SKIFF_RETURN_IF_ERROR(CheckMetadataSize("config", manifest->config.digest));
   auto config_text = blobs_->Read(manifest->config.digest);
   if (!config_text.ok()) return config_text.status();
   auto config = ParseImageConfig(*config_text);
@@ -169,7 +173,8 @@ Result<Image> ImageStore::Commit(const std::string& manifest_digest,
   for (const LayerInfo& layer : record.layers) {
     std::string dir = LayerDir(layer.diff_id);
     if (PathExists(dir)) continue;
-    UnpackOptions unpack{options_.allow_devices, options_.keep_ownership, layer.diff_id};
+    UnpackOptions unpack{options_.allow_devices, options_.keep_ownership, layer.diff_id,
+                         options_.limits.max_layer_bytes};
     auto stats = UnpackLayer(blobs_->PathOf(layer.digest), dir, unpack);
     if (!stats.ok()) return undo(stats.status().WithContext("layer " + layer.digest));
     made.push_back(dir);

@@ -32,6 +32,7 @@
 #include "base/status.h"
 #include "nodeagent/images/blob_store.h"
 #include "nodeagent/images/image_config.h"
+#include "nodeagent/images/image_limits.h"
 
 namespace skiff::images {
 
@@ -50,9 +51,6 @@ struct Image {
   std::vector<LayerInfo> layers;        // lowest first
   std::vector<std::string> layer_dirs;  // unpacked trees, lowest first
   int64_t size = 0;                     // sum of layer blob sizes
-
-  // The overlayfs lowerdir option: layer trees joined by ':', topmost first.
-  std::string OverlayLowerDirs() const;
 };
 
 struct GcStats {
@@ -66,6 +64,7 @@ class ImageStore {
   struct Options {
     bool allow_devices = false;  // device nodes in layers (see UnpackOptions)
     bool keep_ownership = true;  // chown layer files (needs root)
+    ImageLimits limits;          // how large blobs, metadata and layers may be
   };
 
   // Creates the layout under root if needed, loads images.json and removes
@@ -73,6 +72,7 @@ class ImageStore {
   static Result<std::unique_ptr<ImageStore>> Open(const std::string& root, Options options);
 
   BlobStore& blobs() { return *blobs_; }
+  const ImageLimits& limits() const { return options_.limits; }
   const std::string& root() const { return root_; }
 
   // Held while blobs are brought in for an image not yet committed.
@@ -92,7 +92,9 @@ class ImageStore {
 
   // Records the image of a manifest in the blob store under names (canonical
   // references; may be empty). NotFound when a blob is missing, Invalid for a bad
-  // manifest, config or layer. A name held by another image moves to this one.
+  // manifest, config or layer (a manifest or config over limits().max_metadata_bytes,
+  // a layer unpacking to more than max_layer_bytes). A name held by another image
+  // moves to this one.
   Result<Image> Commit(const std::string& manifest_digest, const std::vector<std::string>& names);
 
   // By reference ("busybox", "127.0.0.1:5000/a:1"), by id or manifest digest
@@ -119,6 +121,8 @@ class ImageStore {
   ImageStore(std::string root, Options options, std::unique_ptr<BlobStore> blobs);
   Status Load();
   Status Persist() const;  // under mu_
+  // Invalid when the blob is larger than a manifest or config may be.
+  Status CheckMetadataSize(std::string_view what, const std::string& digest) const;
   Result<Image> ToImage(const Record& record) const;
   std::string LayerDir(std::string_view diff_id) const;
   const Record* FindLocked(std::string_view ref, bool* by_name, std::string* name) const;

@@ -35,6 +35,8 @@ using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
 struct HashedStream {
   archive* raw = nullptr;
   Sha256 hash;
+  int64_t total = 0;
+  int64_t max = 0;
   char buf[1 << 16];
   std::string error;
 };
@@ -44,6 +46,11 @@ la_ssize_t ReadHashed(archive*, void* client, const void** out) {
   la_ssize_t n = archive_read_data(s->raw, s->buf, sizeof s->buf);
   if (n < 0) {
     s->error = archive_error_string(s->raw) ? archive_error_string(s->raw) : "decompression failed";
+    return -1;
+  }
+  s->total += n;
+  if (s->total > s->max) {
+    s->error = "the layer unpacks to more than the limit of " + std::to_string(s->max) + " bytes";
     return -1;
   }
   s->hash.Update(s->buf, static_cast<size_t>(n));
@@ -342,6 +349,7 @@ Status UnpackStream(const std::string& archive_path, const std::string& dir,
   }
   HashedStream stream;
   stream.raw = raw.get();
+  stream.max = options.max_bytes;
   ArchivePtr tar(archive_read_new());
   archive_read_support_format_tar(tar.get());
   if (archive_read_open(tar.get(), &stream, nullptr, ReadHashed, nullptr) != ARCHIVE_OK) {

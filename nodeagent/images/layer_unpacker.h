@@ -17,7 +17,8 @@
 //   - ownership (when asked), modes including setuid bits, and mtimes are kept;
 //     directory metadata is applied after their contents are written.
 // The uncompressed stream is hashed on the way through: its sha256 is the layer's
-// diff id, checked against the expected one when given.
+// diff id, checked against the expected one when given. A stream longer than
+// max_bytes (a decompression bomb, an endless layer) fails the unpack.
 //
 // The layer is unpacked into a sibling temp directory renamed to dest_dir at the
 // end, so on any failure (bad entry, I/O error, diff id mismatch) nothing is left.
@@ -28,6 +29,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "nodeagent/images/image_limits.h"
 
 namespace skiff::images {
 
@@ -35,6 +37,8 @@ struct UnpackOptions {
   bool allow_devices = false;    // create char/block device nodes from the archive
   bool keep_ownership = true;    // chown entries to the archive's uid/gid (needs root)
   std::string expected_diff_id;  // "sha256:…" of the uncompressed tar; empty = not checked
+  // The uncompressed tar stream may not pass this many bytes (ImageLimits).
+  int64_t max_bytes = ImageLimits{}.max_layer_bytes;
 };
 
 struct UnpackStats {

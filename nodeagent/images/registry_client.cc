@@ -245,10 +245,14 @@ Result<FetchedManifest> FetchManifest(Session& session, const ImageReference& re
   return out;
 }
 
-Status FetchBlob(Session& session, BlobStore& blobs, const ImageReference& ref,
-                 const Descriptor& d) {
+// Streamed into the store and cut off once the body passes the descriptor's
+// size (or max_size when larger than that is declared).
+Status FetchBlob(Session& session, BlobStore& blobs, const ImageReference& ref, const Descriptor& d,
+                 int64_t max_size) {
   if (blobs.Has(d.digest)) return Status::Ok();
-  auto writer = blobs.NewWriter();
+  auto bound = BlobBound({d.digest, d.size, max_size});
+  if (!bound.ok()) return bound.status().WithContext("blob " + d.digest);
+  auto writer = blobs.NewWriter(*bound, /*declared=*/true);
   if (!writer.ok()) return writer.status();
   BlobWriter& w = **writer;
   auto response = session.Get("/v2/" + ref.repository + "/blobs/" + d.digest, {},
@@ -283,10 +287,12 @@ Result<Image> RegistryClient::Pull(ImageStore& store, const ImageReference& ref)
   auto manifest = ParseManifest(fetched->body);
   if (!manifest.ok()) return manifest.status().WithContext("pull " + ref.String());
   SKIFF_RETURN_IF_ERROR(
-      FetchBlob(session, store.blobs(), ref, manifest->config).WithContext("pull " + ref.String()));
+      FetchBlob(session, store.blobs(), ref, manifest->config, store.limits().max_metadata_bytes)
+          .WithContext("pull " + ref.String()));
   for (const Descriptor& layer : manifest->layers) {
     SKIFF_RETURN_IF_ERROR(
-        FetchBlob(session, store.blobs(), ref, layer).WithContext("pull " + ref.String()));
+        FetchBlob(session, store.blobs(), ref, layer, store.limits().max_blob_bytes)
+            .WithContext("pull " + ref.String()));
   }
   auto manifest_digest = store.blobs().Put(fetched->body, {.digest = fetched->digest});
   if (!manifest_digest.ok()) return manifest_digest.status();

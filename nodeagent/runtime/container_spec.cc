@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "nodeagent/runtime/id_mapping.h"
+#include "nodeagent/runtime/overlay_mount.h"
 
 namespace skiff::runtime {
 
@@ -55,6 +56,10 @@ void CheckRootfs(const RootfsSpec& r, std::vector<FieldCause>& causes) {
   bool plain = !r.plain_dir.empty();
   Require(overlay != plain, causes, "rootfs", "FieldValueInvalid",
           "exactly one of lower_dirs and plain_dir must be set");
+  Require(r.lower_dirs.size() <= kMaxOverlayLayers, causes, "rootfs.lower_dirs",
+          "FieldValueInvalid",
+          std::to_string(r.lower_dirs.size()) + " layers: overlayfs stacks at most " +
+              std::to_string(kMaxOverlayLayers));
   for (size_t i = 0; i < r.lower_dirs.size(); ++i) {
     Require(CleanAbsolute(r.lower_dirs[i]) && r.lower_dirs[i].find_first_of(":,") ==
                                                  std::string::npos,

@@ -24,7 +24,8 @@
 namespace skiff::runtime {
 
 struct RootfsSpec {
-  // Overlay: lower layers, topmost first (overlayfs lowerdir order).
+  // Overlay: lower layers, topmost first (overlayfs lowerdir order); at most
+  // kMaxOverlayLayers (overlay_mount.h).
   std::vector<std::string> lower_dirs;
   // Overlay upper and work directories on one file system; when both are empty the
   // runtime makes them in the container's state directory and removes them on Delete.

@@ -15,6 +15,10 @@ FaultySys::FaultySys(Sys& base, long fail_at, int err)
   shared_ = new (p) Shared{};
 }
 
+FaultySys::FaultySys(Sys& base, const std::string& call, int err) : FaultySys(base, 0, err) {
+  only_call_ = call;
+}
+
 FaultySys::~FaultySys() { munmap(shared_, sizeof(Shared)); }
 
 long FaultySys::calls() const { return shared_->calls.load(); }
@@ -25,7 +29,8 @@ std::string FaultySys::fired_call() const {
 
 bool FaultySys::ShouldFail(const char* name) {
   long n = shared_->calls.fetch_add(1) + 1;
-  if (fail_at_ == 0 || n != fail_at_) return false;
+  bool fail = only_call_.empty() ? fail_at_ != 0 && n == fail_at_ : only_call_ == name;
+  if (!fail) return false;
   strncpy(shared_->fired_call, name, sizeof(shared_->fired_call) - 1);
   shared_->fired.store(true);
   return true;
@@ -88,6 +93,15 @@ int FaultySys::IdmapMount(int mount_fd, int userns_fd) {
 }
 int FaultySys::MoveMount(int mount_fd, const char* path) {
   SKIFF_FAULT("move_mount", MoveMount(mount_fd, path));
+}
+int FaultySys::Fsopen(const char* fstype, unsigned int flags) {
+  SKIFF_FAULT("fsopen", Fsopen(fstype, flags));
+}
+int FaultySys::Fsconfig(int fs_fd, unsigned int cmd, const char* key, const void* value, int aux) {
+  SKIFF_FAULT("fsconfig", Fsconfig(fs_fd, cmd, key, value, aux));
+}
+int FaultySys::Fsmount(int fs_fd, unsigned int flags, unsigned int attr_flags) {
+  SKIFF_FAULT("fsmount", Fsmount(fs_fd, flags, attr_flags));
 }
 int FaultySys::Fchownat(int dirfd, const char* path, uid_t uid, gid_t gid, int flags) {
   SKIFF_FAULT("fchownat", Fchownat(dirfd, path, uid, gid, flags));

@@ -1,7 +1,8 @@
 // FaultySys: a Sys that fails one chosen call, for fault-injection tests.
 //
 // It forwards every call to a base Sys and counts them; the Nth call (1-based)
-// is not made and returns -err instead. The counter lives in a shared anonymous
+// is not made and returns -err instead (or, made for one call name, every call of
+// that name). The counter lives in a shared anonymous
 // mapping, so calls made by processes forked or cloned from the test (the monitor
 // and the container's child) count too and the Nth call is failed in whichever
 // process makes it. Only one call fails; the ones after it go through, so the
@@ -21,6 +22,10 @@ class FaultySys final : public Sys {
  public:
   // fail_at == 0 fails nothing (the calls are only counted).
   FaultySys(Sys& base, long fail_at, int err);
+  // Fails every call named `call` ("fsopen", "mount", the names fired_call
+  // reports) with err and lets every other one through: a kernel without a
+  // facility, for the fallbacks.
+  FaultySys(Sys& base, const std::string& call, int err);
   ~FaultySys() override;
   FaultySys(const FaultySys&) = delete;
   FaultySys& operator=(const FaultySys&) = delete;
@@ -56,6 +61,9 @@ class FaultySys final : public Sys {
   int OpenTree(int dirfd, const char* path, unsigned int flags) override;
   int IdmapMount(int mount_fd, int userns_fd) override;
   int MoveMount(int mount_fd, const char* path) override;
+  int Fsopen(const char* fstype, unsigned int flags) override;
+  int Fsconfig(int fs_fd, unsigned int cmd, const char* key, const void* value, int aux) override;
+  int Fsmount(int fs_fd, unsigned int flags, unsigned int attr_flags) override;
   int Open(const char* path, int flags, mode_t mode) override;
   int OpenAt2(int dirfd, const char* path, int flags, mode_t mode,
               unsigned long long resolve) override;
@@ -84,6 +92,7 @@ class FaultySys final : public Sys {
 
   Sys& base_;
   long fail_at_;
+  std::string only_call_;
   int err_;
   Shared* shared_;
 };

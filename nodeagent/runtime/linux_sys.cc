@@ -103,6 +103,15 @@ class LinuxSys final : public Sys {
   int MoveMount(int mount_fd, const char* path) override {
     return Ret<int>(syscall(SYS_move_mount, mount_fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH));
   }
+  int Fsopen(const char* fstype, unsigned int flags) override {
+    return Ret<int>(syscall(SYS_fsopen, fstype, flags));
+  }
+  int Fsconfig(int fs_fd, unsigned int cmd, const char* key, const void* value, int aux) override {
+    return Ret<int>(syscall(SYS_fsconfig, fs_fd, cmd, key, value, aux));
+  }
+  int Fsmount(int fs_fd, unsigned int flags, unsigned int attr_flags) override {
+    return Ret<int>(syscall(SYS_fsmount, fs_fd, flags, attr_flags));
+  }
   int Fchownat(int dirfd, const char* path, uid_t uid, gid_t gid, int flags) override {
     return Ret(fchownat(dirfd, path, uid, gid, flags));
   }

@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include "base/unique_fd.h"
+#include "nodeagent/runtime/overlay_mount.h"
 #include "nodeagent/runtime/user_namespace.h"
 
 namespace skiff::runtime {
@@ -73,13 +74,7 @@ StepError MountRoot(Sys& sys, const RootfsSpec& rootfs, const std::string& mount
                   nullptr);
     return r < 0 ? Fail(r, "bind-mount the root", rootfs.plain_dir) : StepError{};
   }
-  std::string data = "lowerdir=";
-  for (size_t i = 0; i < rootfs.lower_dirs.size(); ++i) {
-    data += (i ? ":" : "") + rootfs.lower_dirs[i];
-  }
-  data += ",upperdir=" + upper_dir + ",workdir=" + work_dir;
-  r = sys.Mount("overlay", mountpoint.c_str(), "overlay", 0, data.c_str());
-  return r < 0 ? Fail(r, "mount overlay", mountpoint) : StepError{};
+  return MountOverlay(sys, rootfs.lower_dirs, upper_dir, work_dir, mountpoint);
 }
 
 struct DeviceNode {

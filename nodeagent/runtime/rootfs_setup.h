@@ -1,7 +1,8 @@
 // The root filesystem of a container, built inside its new mount namespace.
 //
-// Order (see docs/runtime.md): mount propagation private; overlayfs (or a bind of
-// the plain root) on the mountpoint; /proc; a tmpfs /dev with the standard device
+// Order (see docs/runtime.md): mount propagation private; overlayfs (verified,
+// with layers given by descriptor: overlay_mount.h) or a bind of the plain root
+// on the mountpoint; /proc; a tmpfs /dev with the standard device
 // nodes, devpts, shm and symlinks; a read-only /sys; the spec's bind and tmpfs
 // mounts; pivot_root into the new root and detach the old one; masked and
 // read-only paths; the root made read-only when asked.

@@ -62,6 +62,13 @@ class Sys {
   virtual int IdmapMount(int mount_fd, int userns_fd) = 0;
   // move_mount(2) of a detached mount onto path (MOVE_MOUNT_F_EMPTY_PATH).
   virtual int MoveMount(int mount_fd, const char* path) = 0;
+  // The new mount API: fsopen(2) a filesystem context, fsconfig(2) its
+  // parameters (FSCONFIG_SET_FD, FSCONFIG_CMD_CREATE, ...), fsmount(2) it into a
+  // detached mount, which MoveMount attaches.
+  virtual int Fsopen(const char* fstype, unsigned int flags) = 0;
+  virtual int Fsconfig(int fs_fd, unsigned int cmd, const char* key, const void* value,
+                       int aux) = 0;
+  virtual int Fsmount(int fs_fd, unsigned int flags, unsigned int attr_flags) = 0;
 
   // Files.
   virtual int Open(const char* path, int flags, mode_t mode) = 0;

@@ -57,6 +57,10 @@ struct FakeRegistry {
   std::atomic<int> token_requests = 0;
   std::atomic<int> blob_requests = 0;
   std::atomic<bool> corrupt_blobs = false;
+  // Layer blobs go on with zeros after their bytes, up to kOverlongBytes.
+  std::atomic<bool> overlong_blobs = false;
+  static constexpr size_t kOverlongBytes = size_t{256} << 20;
+  std::atomic<size_t> overlong_served = 0;
   std::mutex mu;
   std::string token_query;
 
@@ -123,6 +127,20 @@ struct FakeRegistry {
       }
       std::string data = Blob(req.matches[1]);
       if (corrupt_blobs) data[data.size() / 2] ^= 1;
+      if (overlong_blobs && data.size() > 100000) {
+        res.set_chunked_content_provider(
+            "application/octet-stream", [this, data](size_t offset, httplib::DataSink& sink) {
+              if (offset >= kOverlongBytes) {
+                sink.done();
+                return true;
+              }
+              std::string chunk =
+                  offset < data.size() ? data.substr(offset, 65536) : std::string(65536, '\0');
+              overlong_served += chunk.size();
+              return sink.write(chunk.data(), chunk.size());
+            });
+        return;
+      }
       res.set_content(data, "application/octet-stream");
     });
   }
@@ -230,6 +248,22 @@ TEST_CASE("A blob that does not match its digest fails the pull and is not kept"
   CHECK(s.store->blobs().List()->empty());
   CHECK(ListDir(s.tmp.path() + "/tmp").empty());
   CHECK(ListDir(s.tmp.path() + "/layers").empty());
+}
+
+TEST_CASE("A blob that runs past its descriptor's size is cut off there", "[hostile][images]") {
+  FakeRegistry fake(Auth::kBearer);
+  fake.overlong_blobs = true;
+  Store s;
+  auto image = RegistryClient(fake.Options()).Pull(*s.store, fake.Ref());
+  REQUIRE_FALSE(image.ok());
+  CHECK(image.status().code() == Code::kInvalid);
+  CHECK_THAT(image.status().message(), Catch::Contains("bytes its descriptor declares"));
+  // The download stopped at the declared size, not at the end of the stream
+  // (what the server wrote before it saw the connection close is in flight).
+  CHECK(fake.overlong_served < (size_t{32} << 20));
+  CHECK(s.store->List().empty());
+  CHECK(s.store->blobs().List()->empty());
+  CHECK(ListDir(s.tmp.path() + "/tmp").empty());
 }
 
 TEST_CASE("Unknown tags and platforms are NotFound", "[images]") {
