@@ -242,11 +242,14 @@ TEST_CASE("connections: one address may hold only so many unauthenticated connec
   CHECK_FALSE(ClosedByPeer(again.get()));
 }
 
-std::string ConfigMap(const std::string& name, size_t data_bytes) {
+// A Pod carrying data_bytes in one container argument (nothing else bounds it).
+std::string Pod(const std::string& name, size_t data_bytes) {
+  nlohmann::json container = {
+      {"name", "c"}, {"image", "busybox"}, {"args", {std::string(data_bytes, 'x')}}};
   return nlohmann::json{{"apiVersion", "v1"},
-                        {"kind", "ConfigMap"},
+                        {"kind", "Pod"},
                         {"metadata", {{"name", name}}},
-                        {"data", {{"k", std::string(data_bytes, 'x')}}}}
+                        {"spec", {{"containers", {container}}}}}
       .dump();
 }
 
@@ -278,11 +281,11 @@ TEST_CASE("connections: request bodies are bounded however they are framed",
   signal(SIGPIPE, SIG_IGN);
   TempDir dir;
   ServerProcess server(dir.path());
-  const std::string path = "/api/v1/namespaces/default/configmaps";
+  const std::string path = "/api/v1/namespaces/default/pods";
   auto c = Client(server);
 
   SECTION("a small chunked body is served as before") {
-    auto res = PostChunked(*c, path, ConfigMap("small", 1000), 100);
+    auto res = PostChunked(*c, path, Pod("small", 1000), 100);
     REQUIRE(res);
     CHECK(res->status == 201);
     auto got = c->Get(path + "/small");
@@ -290,7 +293,7 @@ TEST_CASE("connections: request bodies are bounded however they are framed",
     CHECK(got->status == 200);
   }
   SECTION("a chunked body over the limit is refused and nothing is stored") {
-    auto res = PostChunked(*c, path, ConfigMap("big", kBodyLimit + 1024 * 1024), 64 * 1024);
+    auto res = PostChunked(*c, path, Pod("big", kBodyLimit + 1024 * 1024), 64 * 1024);
     REQUIRE(res);
     CheckTooLarge(*res);
     auto got = Client(server)->Get(path + "/big");
@@ -305,7 +308,7 @@ TEST_CASE("connections: request bodies are bounded however they are framed",
     std::string head = "POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                        server.AdminToken() +
                        "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
-    std::string cm = ConfigMap("huge", 100 << 20);
+    std::string cm = Pod("huge", 100 << 20);
     REQUIRE(SSL_write(ssl, head.data(), static_cast<int>(head.size())) > 0);
     // Write chunks and read at once, so the answer is seen as soon as it comes.
     fcntl(fd.get(), F_SETFL, fcntl(fd.get(), F_GETFL) | O_NONBLOCK);
