@@ -8,8 +8,9 @@
 // between requests (limits, handshake and head deadlines, idle keep-alive at no
 // cost) and a worker from an ElasticTaskQueue serves one request at a time
 // through httplib's process_request, over a ConnectionStream that bounds the
-// time and the bytes the request may take. A watch keeps its worker for its
-// life, as before.
+// time and the bytes the request may take; an authenticated client's next
+// request that follows within keep_serving_window is served on the same
+// worker. A watch keeps its worker for its life, as before.
 //
 // Routes are installed with httplib's usual methods before Serve. Handlers may
 // call the static functions below for the request their thread is serving.
@@ -43,6 +44,10 @@ struct ConnectionServerOptions {
   std::chrono::milliseconds body_timeout{60000};  // a whole request, head to end of body
   std::chrono::milliseconds write_timeout{5000};  // each write of a response
   std::chrono::seconds keep_alive_header{120};    // what the Keep-Alive header announces
+  // How long a worker waits for the next request on an authenticated
+  // connection before it hands the connection back to the reactor. A waiting
+  // worker costs a sleeping thread, no CPU.
+  std::chrono::milliseconds keep_serving_window{20};
 };
 
 class ConnectionServer : public httplib::Server {
@@ -69,6 +74,11 @@ class ConnectionServer : public httplib::Server {
 
  private:
   void ServeRequest(std::unique_ptr<Connection> conn);
+  // Serves the request buffered on conn; false when conn must be closed.
+  bool ServeOne(Connection& conn);
+  // Waits up to keep_serving_window for conn's next request head; false when
+  // it did not come whole (what came stays buffered for the reactor).
+  bool AwaitNextHead(Connection& conn);
 
   const ConnectionServerOptions options_;
   const Clock& clock_;
