@@ -49,8 +49,12 @@ std::optional<ConnectionLimits::Ticket> ConnectionLimits::TryAdmit(const sockadd
   std::string key = AddressKey(peer);
   std::lock_guard lock(mu_);
   if (total_ >= max_total_) return std::nullopt;
-  size_t& count = per_address_[key];
-  if (count >= max_per_address_) return std::nullopt;
+  auto [it, added] = per_address_.try_emplace(key, 0);
+  if (it->second >= max_per_address_) {
+    if (added) per_address_.erase(it);
+    return std::nullopt;
+  }
+  size_t& count = it->second;
   ++count;
   ++total_;
   return Ticket(this, std::move(key));

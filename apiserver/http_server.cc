@@ -38,9 +38,9 @@ Status ApiServer::CreateServer() {
   // Idle connections give their TLS read and write buffers back (about 34 KB each).
   SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
   // No session cache on the server: it would keep an entry for every handshake
-  // anyone completes (up to 20,480, memory an unauthenticated client decides
-  // on). Kubernetes clients do not resume sessions across processes; TLS 1.3
-  // tickets, which need no cache, still resume.
+  // anyone completes (up to 20,480), memory an unauthenticated client decides
+  // on. Stateless session tickets need no cache; Kubernetes clients seldom
+  // resume anyway (kubectl is a new process each time).
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   if (SSL_CTX_use_certificate_chain_file(ctx, options_.cert_file.c_str()) != 1 ||
