@@ -1,12 +1,11 @@
-// ElasticTaskQueue: cpp-httplib's task queue with as many threads as there are
-// open connections.
+// ElasticTaskQueue: a pool whose threads come and go with the work.
 //
-// cpp-httplib serves each connection (every keep-alive request on it, or one
-// watch stream) start to end on one queue thread, so a fixed pool of N threads
-// holds at most N connections and a long watch takes a thread for its whole
-// life. This queue starts a thread whenever a connection arrives and none is
-// idle (up to max_threads; beyond that connections wait for a free thread), and
-// lets a thread end after idle_timeout without work, keeping min_threads. So
+// The API server runs each request on one of these threads (a watch holds its
+// thread for its whole life; connections waiting between requests hold none,
+// see connection_server.h). A fixed pool of N threads would cap concurrent
+// watches at N, so this queue starts a thread whenever work arrives and none is
+// idle (up to max_threads; beyond that work waits for a free thread), and lets
+// a thread end after idle_timeout without work, keeping min_threads. So
 // thousands of watches cost thousands of mostly-sleeping threads, and an idle
 // server holds only min_threads.
 //
