@@ -83,6 +83,22 @@ TEST_CASE("the default profile refuses mount, unshare, keyctl and module loading
   CHECK(ChildResult(status) == 0);
 }
 
+TEST_CASE("the default profile refuses io_uring_setup, _enter and _register with EPERM",
+          "[seccomp][hostile][privileged]") {
+  auto program = BuildDefaultSeccompProgram(DefaultCapabilities());
+  INFO(program.status().ToString());
+  REQUIRE(program.ok());
+  int status = RunInChild([&] {
+    if (int rc = Load(*program)) return rc;
+    unsigned char params[120] = {};  // struct io_uring_params: no flags
+    if (ErrnoOf(SYS_io_uring_setup, 4, params) != EPERM) return 1;
+    if (ErrnoOf(SYS_io_uring_enter, -1, 0, 0, 0, nullptr, 0) != EPERM) return 2;
+    if (ErrnoOf(SYS_io_uring_register, -1, 0, nullptr, 0) != EPERM) return 3;
+    return 0;
+  });
+  CHECK(ChildResult(status) == 0);
+}
+
 TEST_CASE("unknown syscall numbers and clone3 answer ENOSYS", "[seccomp][privileged]") {
   auto program = BuildDefaultSeccompProgram(DefaultCapabilities());
   INFO(program.status().ToString());
