@@ -168,6 +168,20 @@ int ApplyCapabilitySets(const CapabilityState& state) noexcept {
   return 0;
 }
 
+CapabilityState GuardedUntilExec(const CapabilityState& state, bool dac_off) noexcept {
+  CapabilityState guarded = state;
+  int guard = state.bounding.Has(CAP_SYS_PTRACE) ? -1 : CAP_SYS_PTRACE;
+  for (int cap = 0; guard < 0 && cap <= state.last_cap; ++cap) {
+    if (!state.bounding.Has(cap)) guard = cap;
+  }
+  if (guard >= 0) guarded.permitted.Add(guard);
+  if (dac_off) {
+    guarded.effective.Remove(CAP_DAC_OVERRIDE);
+    guarded.effective.Remove(CAP_DAC_READ_SEARCH);
+  }
+  return guarded;
+}
+
 int ApplyCapabilities(const CapabilityState& state) noexcept {
   int err = DropBoundingCapabilities(state);
   return err != 0 ? err : ApplyCapabilitySets(state);

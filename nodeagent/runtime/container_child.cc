@@ -144,8 +144,14 @@ void RunContainerChild(Sys& sys, const ChildPlan& plan) {
   Check(sys, plan, sys.Chdir(spec.process.cwd.c_str()), "chdir", spec.process.cwd);
   FindInitExecutable(sys, plan);
   JoinCgroup(sys, plan, cgroup_fds, cgroups);
+  // From here to the exec the container's identity holds, but not yet its
+  // seccomp filter, and we may share the agent's memory: the guard capability
+  // of ApplyIdentity keeps the container's processes (in a joined pid
+  // namespace) from attaching. Without the DAC capabilities at the exec, the
+  // exec of skiff-init (a file we may not read) leaves init non-dumpable.
   Check(sys, plan,
-        ApplyIdentity(sys, spec.process, plan.capabilities, spec.security.no_new_privs));
+        ApplyIdentity(sys, spec.process, plan.capabilities, spec.security.no_new_privs,
+                      /*dac_off=*/true));
   umask(022);
   if (plan.seccomp != nullptr) {
     Check(sys, plan, -ApplySeccompProgram(*plan.seccomp), "load seccomp filter");

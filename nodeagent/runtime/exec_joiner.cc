@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -25,14 +26,16 @@ namespace {
 constexpr int kPtmxMajor = 5, kPtmxMinor = 2;  // /dev/pts/ptmx of any devpts instance
 
 // The process tells the helper why it did not exec over a plain pipe.
-[[noreturn]] void ProcessFail(int fd, int err, const std::string& step, const std::string& detail = "") {
+[[noreturn]] void ProcessFail(int fd, int err, const std::string& step,
+                              const std::string& detail = "") {
   SetupReport r = ErrorReport(err, step.c_str(), detail.c_str());
   (void)!write(fd, &r, sizeof(r));
   _exit(127);
 }
 
 // The helper tells the caller.
-[[noreturn]] void HelperFail(int channel, int err, const std::string& step, const std::string& detail = "") {
+[[noreturn]] void HelperFail(int channel, int err, const std::string& step,
+                             const std::string& detail = "") {
   SendReport(channel, ErrorReport(err, step.c_str(), detail.c_str()));
   _exit(127);
 }
@@ -102,7 +105,8 @@ StepError SetStdio(const int (&stdio)[3]) {
 StepError TakeTerminal(Sys& sys, int slave, uid_t uid) {
   int r = sys.Setsid();
   if (r < 0) return {-r, "setsid", ""};
-  if (ioctl(slave, TIOCSCTTY, 0) < 0) return {errno, "make the pty the controlling TTY (TIOCSCTTY)", ""};
+  if (ioctl(slave, TIOCSCTTY, 0) < 0)
+    return {errno, "make the pty the controlling TTY (TIOCSCTTY)", ""};
   if (fchown(slave, uid, static_cast<gid_t>(-1)) < 0) return {errno, "chown the pty", ""};
   return {};
 }
@@ -193,6 +197,13 @@ int AwaitProcess(int channel, int pidfd, pid_t child) {
   std::vector<int> keep = {channel, plan.stdin_read, plan.stdout_write, plan.stderr_write};
   for (auto [ns, type] : plan.ns_fds) keep.push_back(ns);
   CloseAllExcept(keep);
+  // Non-dumpable before the process we fork appears in the container's pid
+  // namespace (runc's order): until its execve, which makes it dumpable again
+  // with the seccomp filter in place, no process of the container may ptrace
+  // it or read its /proc files.
+  if (int r = sys.Prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); r < 0) {
+    HelperFail(channel, -r, "make the exec non-dumpable");
+  }
   JoinContainer(sys, plan);
   UniqueFd master, slave;
   if (plan.spec->tty) {

@@ -20,8 +20,11 @@ namespace skiff::runtime {
 std::string FindExecutable(const std::string& arg0, const std::vector<std::string>& env);
 
 // Drops the bounding set, sets groups, gid and uid (keeping capabilities across
-// the uid change), sets the capability sets, then no_new_privs when asked.
+// the uid change), sets the capability sets, then no_new_privs when asked. The
+// sets are GuardedUntilExec(caps, dac_off): until its execve no process of the
+// container can ptrace the caller, which still runs our code and has no
+// seccomp filter yet; the execve leaves exactly `caps`.
 StepError ApplyIdentity(Sys& sys, const ProcessSpec& process, const CapabilityState& caps,
-                        bool no_new_privs);
+                        bool no_new_privs, bool dac_off = false);
 
 }  // namespace skiff::runtime

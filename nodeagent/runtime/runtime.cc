@@ -12,13 +12,13 @@
 #include <filesystem>
 #include <thread>
 
+#include "base/unique_fd.h"
 #include "nodeagent/runtime/capabilities.h"
 #include "nodeagent/runtime/container_launch.h"
 #include "nodeagent/runtime/container_record.h"
 #include "nodeagent/runtime/init/cri_log.h"
 #include "nodeagent/runtime/process_util.h"
 #include "nodeagent/runtime/seccomp_profile.h"
-#include "base/unique_fd.h"
 
 namespace skiff::runtime {
 namespace {
@@ -52,12 +52,17 @@ Result<int> LoadInit(const std::string& path) {
   if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
     return Status::FromErrno(errno, "seal skiff-init");
   }
+  // Executable, not readable, by the container's users: the kernel leaves a
+  // process that execs a file it may not read non-dumpable, so skiff-init
+  // starts out of ptrace's reach (container_child.cc execs it without the DAC
+  // capabilities that would override this).
+  if (fchmod(fd, 0111) < 0) return Status::FromErrno(errno, "chmod skiff-init");
   return out.Release();
 }
 
 std::string Now(Clock& clock) {
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-      clock.Now().time_since_epoch()).count();
+  auto ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(clock.Now().time_since_epoch()).count();
   timespec t{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
   char buf[CRI_TIMESTAMP_SIZE];
   return std::string(buf, cri_format_timestamp(&t, buf));
@@ -192,7 +197,8 @@ void Runtime::Abandon(const std::string& id, const std::string& dir, bool cgroup
 Status Runtime::Start(const std::string& id) {
   std::string dir = Dir(id);
   Result<ContainerRecord> record = ReadContainerRecord(dir);
-  if (!record.ok()) return record.status().code() == Code::kNotFound ? NotFound(id) : record.status();
+  if (!record.ok())
+    return record.status().code() == Code::kNotFound ? NotFound(id) : record.status();
   std::string fifo = dir + "/start.fifo";
   if (!Exists(fifo)) return Status::Conflict("container \"" + id + "\" was already started");
   int fd = sys_.Open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
@@ -233,7 +239,8 @@ Status Runtime::Start(const std::string& id) {
 Result<ContainerState> Runtime::State(const std::string& id) {
   std::string dir = Dir(id);
   Result<ContainerRecord> record = ReadContainerRecord(dir);
-  if (!record.ok()) return record.status().code() == Code::kNotFound ? NotFound(id) : record.status();
+  if (!record.ok())
+    return record.status().code() == Code::kNotFound ? NotFound(id) : record.status();
   ContainerState state;
   state.id = id;
   state.init_pid = record->init_pid;
@@ -245,8 +252,8 @@ Result<ContainerState> Runtime::State(const std::string& id) {
   Result<std::optional<ExitRecord>> exit = ReadExitRecord(dir);
   if (!exit.ok()) return exit.status();
   if (!exit->has_value() && monitor_alive) {
-    state.status = Exists(dir + "/start.fifo") ? ContainerStatus::kCreated
-                                               : ContainerStatus::kRunning;
+    state.status =
+        Exists(dir + "/start.fifo") ? ContainerStatus::kCreated : ContainerStatus::kRunning;
     return state;
   }
   state.status = ContainerStatus::kStopped;
@@ -290,7 +297,8 @@ Result<ContainerState> Runtime::Wait(const std::string& id, std::chrono::millise
 
 Status Runtime::Kill(const std::string& id, int signal) {
   Result<ContainerRecord> record = ReadContainerRecord(Dir(id));
-  if (!record.ok()) return record.status().code() == Code::kNotFound ? NotFound(id) : record.status();
+  if (!record.ok())
+    return record.status().code() == Code::kNotFound ? NotFound(id) : record.status();
   int fd = sys_.PidfdOpen(record->init_pid);
   // The pidfd pins the process: if it is still the one we started, it stays so.
   if (fd == -ESRCH || (fd >= 0 && !ProcessMatches(record->init_pid, record->init_start_time))) {
@@ -330,9 +338,11 @@ Status Runtime::RemoveHalfCreated(const std::string& id, const std::string& dir)
 
 Status Runtime::ReopenLog(const std::string& id) {
   Result<ContainerRecord> record = ReadContainerRecord(Dir(id));
-  if (!record.ok()) return record.status().code() == Code::kNotFound ? NotFound(id) : record.status();
+  if (!record.ok())
+    return record.status().code() == Code::kNotFound ? NotFound(id) : record.status();
   int fd = sys_.PidfdOpen(record->monitor_pid);
-  if (fd == -ESRCH || (fd >= 0 && !ProcessMatches(record->monitor_pid, record->monitor_start_time))) {
+  if (fd == -ESRCH ||
+      (fd >= 0 && !ProcessMatches(record->monitor_pid, record->monitor_start_time))) {
     if (fd >= 0) close(fd);
     return Status::Conflict("container \"" + id + "\" is not running");
   }
@@ -345,7 +355,8 @@ Status Runtime::ReopenLog(const std::string& id) {
 
 Result<CgroupStats> Runtime::Stats(const std::string& id) {
   Result<ContainerRecord> record = ReadContainerRecord(Dir(id));
-  if (!record.ok()) return record.status().code() == Code::kNotFound ? NotFound(id) : record.status();
+  if (!record.ok())
+    return record.status().code() == Code::kNotFound ? NotFound(id) : record.status();
   if (!options_.cgroups || record->cgroup.empty()) {
     return Status::Unavailable("container \"" + id + "\" has no cgroup");
   }

@@ -89,6 +89,12 @@ int skiff_run_init(int argc, char** argv) {
   sigset_t all;
   sigfillset(&all);
   sigprocmask(SIG_BLOCK, &all, NULL);
+  /* Not attachable by the container's processes (which lack CAP_SYS_PTRACE),
+   * and /proc/1/fd unreadable to them: nobody in the container can stop us
+   * (hiding the end of the user's process) or write our status pipe. The
+   * runtime execs us from a file we may not read, so the kernel made us so
+   * already at the exec; this holds it should that ever change. */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   prctl(PR_SET_NAME, "skiff-init", 0, 0, 0);
   if (getpid() != 1) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   fcntl(SKIFF_INIT_STATUS_FD, F_SETFD, FD_CLOEXEC);
