@@ -17,7 +17,7 @@
 #include "nodeagent/runtime/init/cri_log.h"
 
 struct outcome {
-  char status_line[64];  /* from init: "exit N" / "signal S" */
+  char status_line[64];  /* the newest bytes of the status pipe: init's "exit N" / "signal S" */
   size_t status_len;
   char error[256];       /* the monitor's own failure, if any */
   int wait_status;
@@ -56,17 +56,44 @@ static void json_escape(const char* s, char* out, size_t size) {
   out[n] = 0;
 }
 
+/* The last complete line of what came on the status pipe, or "". */
+static const char* last_status_line(const struct outcome* o, char* line, size_t size) {
+  const char* end = o->status_line + o->status_len;
+  while (end > o->status_line && end[-1] != '\n') --end; /* drop a partial line */
+  if (end == o->status_line) return "";
+  const char* start = end - 1;
+  while (start > o->status_line && start[-1] != '\n') --start;
+  size_t len = (size_t)(end - 1 - start);
+  if (len >= size) len = size - 1;
+  memcpy(line, start, len);
+  line[len] = 0;
+  return line;
+}
+
+/* The exit code is init's, from waitpid: nothing in the container can change
+ * it. What waitpid cannot tell, whether 128+S was the user's process dying of
+ * signal S or exiting with that code, comes from init's "signal S" line, and
+ * only when it agrees with that code: a line written by anyone else can at most
+ * turn an exit 137 into a SIGKILL, never change the code. */
+static void exit_status_of(const struct outcome* o, int* code, int* sig) {
+  *sig = 0;
+  if (WIFSIGNALED(o->wait_status)) {
+    *sig = WTERMSIG(o->wait_status);
+    *code = 128 + *sig;
+    return;
+  }
+  *code = WEXITSTATUS(o->wait_status);
+  char buf[sizeof(o->status_line)];
+  int reported = 0;
+  if (sscanf(last_status_line(o, buf, sizeof(buf)), "signal %d", &reported) == 1 &&
+      reported > 0 && 128 + reported == *code) {
+    *sig = reported;
+  }
+}
+
 static void write_exit_file(const char* path, const struct outcome* o) {
   int code = 0, sig = 0;
-  if (sscanf(o->status_line, "exit %d", &code) == 1) {
-  } else if (sscanf(o->status_line, "signal %d", &sig) == 1) {
-    code = 128 + sig;
-  } else if (WIFSIGNALED(o->wait_status)) {
-    sig = WTERMSIG(o->wait_status);
-    code = 128 + sig;
-  } else {
-    code = WEXITSTATUS(o->wait_status);
-  }
+  exit_status_of(o, &code, &sig);
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   char when[CRI_TIMESTAMP_SIZE], error[sizeof(o->error) * 6 + 1], json[2048];
@@ -116,19 +143,28 @@ static void reopen_log(const char* path, int* log_fd) {
   g_log.fd = fd;
 }
 
-/* Appends what init wrote on the status pipe; clears *open at end of file. */
-static void read_status_line(int fd, struct outcome* o, int* open) {
-  size_t room = sizeof(o->status_line) - 1 - o->status_len;
-  char scratch[64];
-  char* into = room > 0 ? o->status_line + o->status_len : scratch;
-  ssize_t n = read(fd, into, room > 0 ? room : sizeof(scratch));
-  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
+/* Appends what came on the status pipe, keeping the newest bytes when it is
+ * full (init's line comes last). Returns 1 when it read something; clears
+ * *open at end of file. */
+static int read_status_line(int fd, struct outcome* o, int* open) {
+  const size_t cap = sizeof(o->status_line) - 1;
+  char chunk[sizeof(o->status_line) - 1];
+  ssize_t n = read(fd, chunk, cap);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return 0;
   if (n <= 0) {
     *open = 0;
-    return;
+    return 0;
   }
-  if (room > 0) o->status_len += (size_t)n;
+  size_t got = (size_t)n; /* <= cap, so dropping at most status_len bytes makes room */
+  if (o->status_len + got > cap) {
+    size_t drop = o->status_len + got - cap;
+    memmove(o->status_line, o->status_line + drop, o->status_len - drop);
+    o->status_len -= drop;
+  }
+  memcpy(o->status_line + o->status_len, chunk, got);
+  o->status_len += got;
   o->status_line[o->status_len] = 0;
+  return 1;
 }
 
 static int parse_fd(const char* s) {
@@ -192,7 +228,8 @@ int skiff_run_monitor(int argc, char** argv) {
   for (size_t i = 0; i < 3; ++i) fcntl(fds[i], F_SETFL, O_NONBLOCK);
   if (out_open) drain(out_fd, CRI_STDOUT);
   if (err_open) drain(err_fd, CRI_STDERR);
-  if (status_open) read_status_line(status_fd, o, &status_open);
+  while (status_open && read_status_line(status_fd, o, &status_open)) {
+  }
   cri_log_flush(&g_log, CRI_STDOUT);
   cri_log_flush(&g_log, CRI_STDERR);
   write_exit_file(exit_file, o);

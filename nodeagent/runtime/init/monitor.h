@@ -9,8 +9,10 @@
  *     format (cri_log.h),
  *   - reaps the container's init and writes <state>/exit.json atomically:
  *     {"exit_code":N,"signal":S,"finished_at":"...","error":"..."}, where the
- *     signal and code come from init's status line ("exit N", "signal S") or,
- *     when init itself was killed, from its wait status,
+ *     code is init's wait status (its exit code, or 128+S when init itself was
+ *     killed) and init's status line ("signal S") only tells a process killed
+ *     by S from one that exited with 128+S: a line forged by a process of the
+ *     container cannot change the code,
  *   - reopens the log path on SIGUSR1, so kubelet-style rotation (rename the file,
  *     then ask the runtime to reopen, CRI ReopenContainerLog) loses no line,
  *   - ignores SIGHUP, SIGINT, SIGTERM and SIGPIPE, so it outlives the node agent.
