@@ -14,8 +14,8 @@ namespace {
 using nlohmann::json;
 
 json ProcessToJson(const ProcessSpec& p) {
-  return {{"args", p.args}, {"env", p.env},   {"cwd", p.cwd},
-          {"uid", p.uid},   {"gid", p.gid},   {"groups", p.supplementary_groups}};
+  return {{"args", p.args}, {"env", p.env}, {"cwd", p.cwd},
+          {"uid", p.uid},   {"gid", p.gid}, {"groups", p.supplementary_groups}};
 }
 
 ProcessSpec ProcessFromJson(const json& j) {
@@ -71,7 +71,9 @@ Status WriteContainerRecord(Sys& sys, const std::string& dir, const ContainerRec
             {"created_at", r.created_at},
             {"started_at", r.started_at},
             {"process", ProcessToJson(r.process)},
-            {"security", SecurityToJson(r.security)}};
+            {"security", SecurityToJson(r.security)},
+            {"auto_remove", r.auto_remove},
+            {"remove_unstarted", r.remove_unstarted}};
   std::string text = j.dump(2) + "\n";
   std::string tmp = dir + "/state.json.tmp", path = dir + "/state.json";
   int fd = sys.Open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -104,6 +106,9 @@ Result<ContainerRecord> ReadContainerRecord(const std::string& dir) {
     r.started_at = j.at("started_at").get<std::string>();
     r.process = ProcessFromJson(j.at("process"));
     r.security = SecurityFromJson(j.at("security"));
+    // Absent in records written before Prune existed.
+    r.auto_remove = j.value("auto_remove", false);
+    r.remove_unstarted = j.value("remove_unstarted", false);
     return r;
   } catch (const json::exception& e) {
     return Status::Internal(path + ": " + e.what());

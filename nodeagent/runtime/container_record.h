@@ -29,11 +29,13 @@ struct ContainerRecord {
   pid_t monitor_pid = 0;
   uint64_t monitor_start_time = 0;
   std::string log_path;
-  std::string cgroup;       // name given to the CgroupManager; "" without cgroups
-  bool owns_overlay_dirs = false;  // upper/ and work/ live in the state dir
+  std::string cgroup;                  // name given to the CgroupManager; "" without cgroups
+  bool owns_overlay_dirs = false;      // upper/ and work/ live in the state dir
   std::string created_at, started_at;  // RFC 3339 with nanoseconds
   ProcessSpec process;
   SecuritySpec security;
+  bool auto_remove = false;  // ContainerSpec's, for Prune
+  bool remove_unstarted = false;
 };
 
 struct ExitRecord {

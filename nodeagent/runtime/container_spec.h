@@ -59,10 +59,10 @@ struct MountSpec {
 };
 
 struct SecuritySpec {
-  std::vector<std::string> cap_add;   // Kubernetes names ("NET_ADMIN"), "ALL"
+  std::vector<std::string> cap_add;  // Kubernetes names ("NET_ADMIN"), "ALL"
   std::vector<std::string> cap_drop;
   bool no_new_privs = true;
-  bool seccomp = true;  // the default profile; false is "Unconfined"
+  bool seccomp = true;                      // the default profile; false is "Unconfined"
   std::vector<std::string> masked_paths;    // empty: DefaultMaskedPaths()
   std::vector<std::string> readonly_paths;  // empty: DefaultReadonlyPaths()
 };
@@ -103,6 +103,11 @@ struct ContainerSpec {
   SecuritySpec security;
   NamespacesSpec namespaces;
   std::string log_path;  // CRI log file; empty: <state dir>/<id>/container.log
+  // What Runtime::Prune removes by itself once no process holds the container
+  // (runtime.h): a stopped container (docker run --rm), and one still
+  // created, whose creator died before it started it.
+  bool auto_remove = false;
+  bool remove_unstarted = false;
 };
 
 // Paths runc and containerd hide (an empty read-only tmpfs over a directory,

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -73,6 +74,29 @@ bool Exists(const std::string& path) {
   return lstat(path.c_str(), &st) == 0;
 }
 
+// The state root's lock file. Create holds it shared from the mkdir of a
+// container's directory until it has locked that directory; Prune holds it
+// exclusively, so it never finds a directory a live Create has not locked yet.
+// flock, not Sys: a lock is no step of a container's life the fault tests
+// should fail, and it dies with the process.
+Result<UniqueFd> LockStateRoot(const std::string& root, int how) {
+  std::string path = root + "/.lock";
+  UniqueFd fd(open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!fd.valid()) return Status::FromErrno(errno, "open " + path);
+  while (flock(fd.get(), how) < 0) {
+    if (errno != EINTR) return Status::FromErrno(errno, "lock " + path);
+  }
+  return fd;
+}
+
+// The container directory, flock'd without waiting; an invalid fd (errno set)
+// when it is gone or another open file description holds it.
+UniqueFd LockContainerDir(const std::string& dir) {
+  UniqueFd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.valid() && flock(fd.get(), LOCK_EX | LOCK_NB) < 0) fd.Reset();
+  return fd;
+}
+
 Status NotFound(const std::string& id) {
   return Status::NotFound("container \"" + id + "\" not found");
 }
@@ -106,13 +130,80 @@ std::string Runtime::Dir(const std::string& id) const { return options_.state_ro
 Status Runtime::Create(const ContainerSpec& spec) {
   SKIFF_RETURN_IF_ERROR(ValidateSpec(spec));
   std::string dir = Dir(spec.id);
+  Result<UniqueFd> root_lock = LockStateRoot(options_.state_root, LOCK_SH);
+  if (!root_lock.ok()) return root_lock.status().WithContext("create container " + spec.id);
   int r = sys_.Mkdirat(AT_FDCWD, dir.c_str(), 0700);
   if (r == -EEXIST) return Status::AlreadyExists("container \"" + spec.id + "\" already exists");
   if (r < 0) return Status::FromErrno(-r, "create container " + spec.id + ": mkdir " + dir);
+  Status held = Hold(spec.id, dir);
+  root_lock->Reset();
   bool cgroup_made = false;
-  Status s = CreateIn(spec, dir, cgroup_made);
-  if (!s.ok()) Abandon(spec.id, dir, cgroup_made, 0, 0);
+  Status s = held.ok() ? CreateIn(spec, dir, cgroup_made) : held;
+  if (!s.ok()) {
+    Abandon(spec.id, dir, cgroup_made, 0, 0);
+    Release(spec.id);
+  }
   return s;
+}
+
+Status Runtime::Hold(const std::string& id, const std::string& dir) {
+  UniqueFd fd = LockContainerDir(dir);
+  if (!fd.valid()) return Status::FromErrno(errno, "create container " + id + ": lock " + dir);
+  std::lock_guard<std::mutex> lock(held_mu_);
+  held_[id] = std::move(fd);
+  return Status::Ok();
+}
+
+void Runtime::Release(const std::string& id) {
+  std::lock_guard<std::mutex> lock(held_mu_);
+  held_.erase(id);
+}
+
+Result<std::vector<std::string>> Runtime::Prune() {
+  const std::string& root = options_.state_root;
+  Result<UniqueFd> root_lock = LockStateRoot(root, LOCK_EX);
+  if (!root_lock.ok()) return root_lock.status().WithContext("prune " + root);
+  std::vector<std::string> ids;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(root, ec)) {
+    std::string name = entry.path().filename().string();
+    if (entry.is_directory() && name[0] != '.') ids.push_back(name);
+  }
+  if (ec) return Status::FromErrno(ec.value(), "prune " + root);
+  std::vector<std::string> removed;
+  for (const std::string& id : ids) {
+    {
+      std::lock_guard<std::mutex> lock(held_mu_);
+      if (held_.count(id)) continue;
+    }
+    bool gone = false;
+    (void)PruneOne(id, gone);  // what fails here stays for the next Prune
+    if (gone) removed.push_back(id);
+  }
+  return removed;
+}
+
+Status Runtime::PruneOne(const std::string& id, bool& removed) {
+  std::string dir = Dir(id);
+  UniqueFd lock = LockContainerDir(dir);
+  if (!lock.valid()) return Status::Ok();  // held by a live process, or gone
+  Result<ContainerRecord> record = ReadContainerRecord(dir);
+  if (!record.ok()) {
+    if (record.status().code() != Code::kNotFound) return record.status();
+    SKIFF_RETURN_IF_ERROR(RemoveHalfCreated(id, dir));
+    removed = true;
+    return Status::Ok();
+  }
+  Result<ContainerState> state = State(id);
+  if (!state.ok()) return state.status();
+  // Never started: its creator died before Start returned (even if init got
+  // the start byte, nobody saw Start succeed).
+  bool unstarted = record->remove_unstarted && record->started_at.empty();
+  bool ended = record->auto_remove && state->status == ContainerStatus::kStopped;
+  if (!unstarted && !ended) return Status::Ok();
+  SKIFF_RETURN_IF_ERROR(Delete(id, /*force=*/true));
+  removed = true;
+  return Status::Ok();
 }
 
 Status Runtime::CreateIn(const ContainerSpec& spec, const std::string& dir, bool& cgroup_made) {
@@ -172,6 +263,8 @@ Status Runtime::CreateIn(const ContainerSpec& spec, const std::string& dir, bool
     record.created_at = Now(clock_);
     record.process = spec.process;
     record.security = spec.security;
+    record.auto_remove = spec.auto_remove;
+    record.remove_unstarted = spec.remove_unstarted;
     s = WriteContainerRecord(sys_, dir, record);
   }
   if (!s.ok()) {
@@ -333,6 +426,7 @@ Status Runtime::RemoveHalfCreated(const std::string& id, const std::string& dir)
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   if (ec) return Status::FromErrno(ec.value(), "delete container " + id + ": remove " + dir);
+  Release(id);
   return Status::Ok();
 }
 
@@ -385,6 +479,7 @@ Status Runtime::Delete(const std::string& id, bool force) {
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   if (ec) return Status::FromErrno(ec.value(), "delete container " + id + ": remove " + dir);
+  Release(id);
   return Status::Ok();
 }
 

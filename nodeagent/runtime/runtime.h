@@ -22,6 +22,17 @@
 //   Delete  removes a stopped container (force: kills it first): cgroup, state dir;
 //           also the directory of a Create cut short by the caller's death.
 //   Stats   reads the usage of its cgroup.
+//   Prune   removes what nobody will: stopped containers made with auto_remove,
+//           containers still created with remove_unstarted, and directories
+//           of a Create cut short, once no process holds them (below).
+//
+// Holding: Create leaves the container held by this Runtime (an flock on its
+// directory) until Release, Delete or the Runtime's end; the lock dies with
+// the process, also with kill -9, and a fork (run -d --rm's reaper) shares it.
+// Prune skips held containers, so a `run --rm` that still waits for its
+// container's exit code never has it removed under it, and one killed between
+// Create and Start, or before it removed its container, is cleaned up the next
+// time any Runtime on the same state root prunes.
 //
 // Errors: NotFound for an unknown id, AlreadyExists for a taken id, Invalid (with
 // field causes) for a bad spec, Conflict for an operation the container's status
@@ -33,16 +44,19 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/status.h"
+#include "base/unique_fd.h"
 #include "nodeagent/runtime/cgroups.h"
 #include "nodeagent/runtime/container_spec.h"
-#include "nodeagent/runtime/seccomp_cache.h"
 #include "nodeagent/runtime/exec_session.h"
+#include "nodeagent/runtime/seccomp_cache.h"
 #include "nodeagent/runtime/sys.h"
 
 namespace skiff::runtime {
@@ -53,7 +67,7 @@ struct RuntimeOptions {
   Sys* sys = nullptr;       // null: the real kernel
   // Null: containers get no cgroup (resources are ignored).
   std::shared_ptr<CgroupManager> cgroups;
-  Clock* clock = nullptr;   // null: the real clock
+  Clock* clock = nullptr;  // null: the real clock
 };
 
 enum class ContainerStatus { kCreated, kRunning, kStopped };
@@ -63,10 +77,10 @@ struct ContainerState {
   ContainerStatus status = ContainerStatus::kCreated;
   pid_t init_pid = 0;
   pid_t monitor_pid = 0;
-  int exit_code = 0;   // when kStopped
-  int signal = 0;      // when kStopped by a signal
+  int exit_code = 0;  // when kStopped
+  int signal = 0;     // when kStopped by a signal
   bool oom_killed = false;
-  std::string error;   // why it stopped without running, or lost its monitor
+  std::string error;  // why it stopped without running, or lost its monitor
   std::string created_at, started_at, finished_at;
   std::string log_path;
 };
@@ -76,8 +90,8 @@ struct ExecSpec {
   std::vector<std::string> env;  // empty: the container's
   std::string cwd;               // empty: the container's
   // ExecStart only (Exec always runs without a TTY, stdin /dev/null):
-  bool tty = false;         // a pty of the container's devpts on 0, 1 and 2
-  bool open_stdin = false;  // a pipe (or the pty) to the process's stdin; else /dev/null
+  bool tty = false;                   // a pty of the container's devpts on 0, 1 and 2
+  bool open_stdin = false;            // a pipe (or the pty) to the process's stdin; else /dev/null
   unsigned short rows = 0, cols = 0;  // the pty's first window size (0: the kernel's)
 };
 
@@ -112,6 +126,15 @@ class Runtime {
   Status ReopenLog(const std::string& id);
   // CPU, memory and pids of the container's cgroup. Unavailable without cgroups.
   Result<CgroupStats> Stats(const std::string& id);
+  // Ends this Runtime's hold on a container it created (see Holding above).
+  void Release(const std::string& id);
+  // Removes every container of the state root that no process holds and that
+  // is stopped with auto_remove, created (never started) with
+  // remove_unstarted (its processes are killed), or a directory without
+  // state.json (a Create cut short). Returns the ids removed; a container it
+  // could not remove is left for the next Prune and does not fail the others.
+  // Internal when the state root cannot be read or locked.
+  Result<std::vector<std::string>> Prune();
 
   const std::string& state_root() const { return options_.state_root; }
 
@@ -123,11 +146,19 @@ class Runtime {
   void Abandon(const std::string& id, const std::string& dir, bool cgroup_made, pid_t init_pid,
                pid_t monitor_pid);
 
+  // Prune's decision for one directory, which it holds locked.
+  Status PruneOne(const std::string& id, bool& removed);
+  // Locks <dir> for Create (under the state root's shared lock, so Prune,
+  // which takes it exclusively, never sees the directory unlocked).
+  Status Hold(const std::string& id, const std::string& dir);
+
   RuntimeOptions options_;
   Sys& sys_;
   Clock& clock_;
-  int init_fd_;  // sealed memfd copy of skiff-init
+  int init_fd_;           // sealed memfd copy of skiff-init
   SeccompCache seccomp_;  // <state_root>/.seccomp
+  std::mutex held_mu_;
+  std::map<std::string, UniqueFd> held_;  // id -> its directory, flock'd
 };
 
 }  // namespace skiff::runtime
