@@ -67,6 +67,13 @@ Result<runtime::Runtime*> CliEnv::Runtime() {
     Result<std::unique_ptr<runtime::Runtime>> opened = runtime::Runtime::Open(options);
     if (!opened.ok()) return opened.status().WithContext("open runtime at " + state_dir());
     runtime_ = std::move(*opened);
+    // What an earlier CLI killed with -9 left: a `run --rm` container that has
+    // ended since, one created but never started, a Create cut short. A prune
+    // that fails leaves them for the next verb and fails nothing.
+    Result<std::vector<std::string>> pruned = runtime_->Prune();
+    if (pruned.ok()) {
+      for (const std::string& id : *pruned) RemoveRecord(id);
+    }
   }
   return runtime_.get();
 }
@@ -96,9 +103,9 @@ void CliEnv::Unlock() {
 
 Status CliEnv::SaveRecord(const ContainerRecord& record) {
   SKIFF_RETURN_IF_ERROR(images::MakeDirs(records_dir()));
-  nlohmann::json j = {{"id", record.id},           {"image", record.image},
-                      {"image_id", record.image_id}, {"command", record.command},
-                      {"env", record.env},         {"workdir", record.workdir}};
+  nlohmann::json j = {
+      {"id", record.id},           {"image", record.image}, {"image_id", record.image_id},
+      {"command", record.command}, {"env", record.env},     {"workdir", record.workdir}};
   return images::WriteFileAtomic(records_dir() + "/" + record.id + ".json", j.dump());
 }
 
@@ -132,7 +139,8 @@ std::vector<ContainerRecord> CliEnv::Records() const {
   while (dirent* entry = ::readdir(dir)) {
     std::string name = entry->d_name;
     constexpr std::string_view kSuffix = ".json";
-    if (name.size() <= kSuffix.size() || name.substr(name.size() - kSuffix.size()) != kSuffix) continue;
+    if (name.size() <= kSuffix.size() || name.substr(name.size() - kSuffix.size()) != kSuffix)
+      continue;
     Result<ContainerRecord> record = LoadRecord(name.substr(0, name.size() - kSuffix.size()));
     if (record.ok()) out.push_back(std::move(*record));
   }

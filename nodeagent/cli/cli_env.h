@@ -15,8 +15,10 @@
 // (default "skiff-container"); when no cgroup mount is found they run without
 // one and resource flags are refused.
 //
-// Opening is lazy; errors are Status values naming the path. Not thread-safe:
-// one verb per process.
+// Opening is lazy; errors are Status values naming the path. Opening the
+// runtime prunes it (Runtime::Prune) and drops the records of what it removed:
+// what a CLI killed with -9 left behind goes with the next verb. Not
+// thread-safe: one verb per process.
 #pragma once
 
 #include <memory>
@@ -31,7 +33,7 @@
 namespace skiff::cli {
 
 struct CliOptions {
-  std::string root;                              // --root
+  std::string root;                               // --root
   std::string cgroup_parent = "skiff-container";  // --cgroup-parent
   std::string init_binary;  // --init; default: $SKIFF_INIT, else skiff-init beside this binary
 };

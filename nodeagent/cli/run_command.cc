@@ -4,10 +4,12 @@
 // and, unless -d, streams its output until it exits and returns its exit code
 // ("OOMKilled" on stderr when the memory limit killed it). --rm deletes it
 // afterwards; with -d a small reaper process waits for the end to do that.
+// Should this process (or the reaper) be killed, the next `skiff container`
+// verb removes a --rm container that has ended, and one never started.
 #include <fcntl.h>
 #include <sys/random.h>
-#include <sys/wait.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -48,9 +50,9 @@ std::string NewContainerId() {
 
 void DeclareRunFlags(ArgParser& parser) {
   for (const char* b : {"--rm", "-d,--detach", "--read-only"}) parser.Bool(b);
-  for (const char* v : {"--name", "--memory,-m", "--cpus", "--pids,--pids-limit", "-e,--env", "-w,--workdir",
-                        "-u,--user", "-h,--hostname", "-v,--volume", "--entrypoint", "--network,--net",
-                        "--userns", "--uidmap", "--gidmap"}) {
+  for (const char* v : {"--name", "--memory,-m", "--cpus", "--pids,--pids-limit", "-e,--env",
+                        "-w,--workdir", "-u,--user", "-h,--hostname", "-v,--volume", "--entrypoint",
+                        "--network,--net", "--userns", "--uidmap", "--gidmap"}) {
     parser.Value(v);
   }
 }
@@ -64,7 +66,8 @@ Result<RunOptions> ToRunOptions(const ArgParser& parser) {
   if (!rest.empty() && rest[0] == "--") rest.erase(rest.begin());
   options.command = std::move(rest);
   options.id = parser.Get("--name", NewContainerId());
-  if (parser.Has("--entrypoint")) options.entrypoint = std::vector<std::string>{parser.Get("--entrypoint")};
+  if (parser.Has("--entrypoint"))
+    options.entrypoint = std::vector<std::string>{parser.Get("--entrypoint")};
   options.env = parser.Values("--env");
   options.workdir = parser.Get("--workdir");
   options.user = parser.Get("--user");
@@ -90,15 +93,22 @@ Status CreateContainer(CliEnv& env, runtime::Runtime& rt, const RunOptions& opti
   Result<images::Image> image = EnsureImage(env, options.image);
   if (!image.ok()) {
     if (image.status().code() == Code::kNotFound) {
-      return Status::NotFound("no such image: " + options.image + " (" + image.status().message() + ")");
+      return Status::NotFound("no such image: " + options.image + " (" + image.status().message() +
+                              ")");
     }
     return image.status();
   }
   Result<runtime::ContainerSpec> spec = BuildContainerSpec(options, *image);
   if (!spec.ok()) return spec.status();
+  // This process holds the container (runtime.h) until it exits, and a -d
+  // --rm reaper after it: killed before Start the container is removed by the
+  // next verb, and a --rm one once it has ended.
+  spec->remove_unstarted = true;
+  spec->auto_remove = options.remove;
   bool wants_limits = !options.memory.empty() || !options.cpus.empty() || !options.pids.empty();
   if (wants_limits && !env.has_cgroups()) {
-    return Status::Unavailable("--memory, --cpus and --pids need cgroups, and no cgroup mount was found");
+    return Status::Unavailable(
+        "--memory, --cpus and --pids need cgroups, and no cgroup mount was found");
   }
   // A container's own root (a host uid like 100000) walks to its state by path:
   // our root and the directory made to hold it (/var/lib/skiff) must let it
@@ -111,8 +121,8 @@ Status CreateContainer(CliEnv& env, runtime::Runtime& rt, const RunOptions& opti
     }
   }
   SKIFF_RETURN_IF_ERROR(rt.Create(*spec));
-  ContainerRecord record{spec->id, options.image, image->id, spec->process.args, spec->process.env,
-                         spec->process.cwd};
+  ContainerRecord record{spec->id,           options.image,     image->id,
+                         spec->process.args, spec->process.env, spec->process.cwd};
   if (Status s = env.SaveRecord(record); !s.ok()) {
     (void)rt.Delete(spec->id, /*force=*/true);
     return s;
@@ -157,7 +167,8 @@ int Run(CliEnv& env, const Args& args, std::ostream& out, std::ostream& err) {
   Result<runtime::Runtime*> rt = env.Runtime();
   if (!rt.ok()) return Fail(err, kVerb, rt.status(), kExitRunFailed);
   const std::string& id = options->id;
-  if (Status s = CreateContainer(env, **rt, *options); !s.ok()) return Fail(err, kVerb, s, kExitRunFailed);
+  if (Status s = CreateContainer(env, **rt, *options); !s.ok())
+    return Fail(err, kVerb, s, kExitRunFailed);
   if (Status s = (*rt)->Start(id); !s.ok()) {
     if (options->remove) RemoveContainer(env, **rt, id);
     return Fail(err, kVerb, s, kExitRunFailed);

@@ -159,13 +159,14 @@ class CliFixture {
   }
 
  private:
-  // No container state (the runtime's seccomp cache, .seccomp, may stay), no
-  // cgroup, no mount of ours, no process.
+  // No container state (the runtime's own files, .seccomp and .lock, may
+  // stay), no cgroup, no mount of ours, no process.
   void CheckNothingLeft() {
     std::error_code ec;
     std::vector<std::string> state_left;
     for (const auto& entry : std::filesystem::directory_iterator(root() + "/state", ec)) {
-      if (entry.path().filename() != ".seccomp") state_left.push_back(entry.path().filename());
+      std::string name = entry.path().filename().string();
+      if (name[0] != '.') state_left.push_back(name);
     }
     INFO("left in the state root: " << state_left.size());
     CHECK(state_left.empty());
