@@ -10,7 +10,9 @@
  * in a joined pid namespace, it is a child subreaper), and when the user's
  * process ends it writes "exit N" or "signal S" on SKIFF_INIT_STATUS_FD (read by
  * the monitor) and exits with N, or 128+S for a signal (PID 1 cannot die of a
- * signal it sends itself). It execs nothing itself. When the kernel refuses the
+ * signal it sends itself). It execs nothing itself, and is non-dumpable: the
+ * container's processes (without CAP_SYS_PTRACE) can neither ptrace it nor
+ * open its descriptors through /proc/1/fd. When the kernel refuses the
  * user's exec the reason goes to stderr (the container log) and the exit code is
  * 127, as a shell does. */
 #ifndef SKIFF_RUNTIME_INIT_PID1_H_
