@@ -70,6 +70,9 @@ TEST_CASE("no process of the container can ptrace an exec before its filter and 
   // The probe saw the execs (else it proves nothing; it sees 40-50% of them
   // here, and on the code before the fix it caught hundreds early).
   CHECK(counts["seen"] >= kExecs / 5);
+  // And ptrace works here (no Yama scope in the way): it attached to execs
+  // once they had exec'd, which the container may do, as under Docker.
+  CHECK(counts["attached"] >= kExecs / 10);
   REQUIRE(rt->Delete("race").ok());
 }
 
