@@ -168,11 +168,13 @@ int ApplyCapabilitySets(const CapabilityState& state) noexcept {
   return 0;
 }
 
-CapabilityState GuardedUntilExec(const CapabilityState& state, bool dac_off) noexcept {
+CapabilityState GuardedUntilExec(const CapabilityState& state, CapabilitySet held,
+                                 bool dac_off) noexcept {
   CapabilityState guarded = state;
-  int guard = state.bounding.Has(CAP_SYS_PTRACE) ? -1 : CAP_SYS_PTRACE;
-  for (int cap = 0; guard < 0 && cap <= state.last_cap; ++cap) {
-    if (!state.bounding.Has(cap)) guard = cap;
+  auto usable = [&](int cap) { return held.Has(cap) && !state.bounding.Has(cap); };
+  int guard = usable(CAP_SYS_PTRACE) ? CAP_SYS_PTRACE : -1;
+  for (int cap = 0; guard < 0 && cap < 64; ++cap) {
+    if (usable(cap)) guard = cap;
   }
   if (guard >= 0) guarded.permitted.Add(guard);
   if (dac_off) {
@@ -180,6 +182,15 @@ CapabilityState GuardedUntilExec(const CapabilityState& state, bool dac_off) noe
     guarded.effective.Remove(CAP_DAC_READ_SEARCH);
   }
   return guarded;
+}
+
+CapabilitySet CurrentPermitted() noexcept {
+  __user_cap_header_struct header{};
+  header.version = _LINUX_CAPABILITY_VERSION_3;
+  header.pid = 0;
+  __user_cap_data_struct data[2]{};
+  if (::syscall(SYS_capget, &header, data) != 0) return {};
+  return CapabilitySet{(uint64_t{data[1].permitted} << 32) | data[0].permitted};
 }
 
 int ApplyCapabilities(const CapabilityState& state) noexcept {

@@ -90,16 +90,20 @@ int ApplyCapabilitySets(const CapabilityState& state) noexcept;
 // The sets a process holds from taking on a container's identity until its
 // execve, while it still runs the runtime's code (the container's first
 // process may even share the agent's memory): `state`, plus one capability the
-// bounding set lacks (CAP_SYS_PTRACE when it can) in the permitted set. ptrace
+// bounding set lacks and `held` (the caller's permitted set, CurrentPermitted)
+// has (CAP_SYS_PTRACE when it can) in the permitted set. ptrace
 // and /proc/<pid>/mem need the target's permitted set within the tracer's or
 // CAP_SYS_PTRACE, so no process of the container can attach to this one; the
 // execve drops that capability again (the bounding set lacks it, the
 // inheritable and ambient sets too). A container holding every capability
-// gets no guard (it could ptrace anything anyway).
+// the caller holds gets no guard (it could ptrace anything anyway).
 // With `dac_off`, CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH leave the effective
 // set (the exec recomputes it): the exec of a file the process may not read
 // then leaves it non-dumpable, as the kernel does for any unreadable binary.
-CapabilityState GuardedUntilExec(const CapabilityState& state, bool dac_off) noexcept;
+CapabilityState GuardedUntilExec(const CapabilityState& state, CapabilitySet held,
+                                 bool dac_off) noexcept;
+// The calling thread's permitted set (capget); empty when capget fails.
+CapabilitySet CurrentPermitted() noexcept;
 // DropBoundingCapabilities then ApplyCapabilitySets (for a process staying uid 0).
 int ApplyCapabilities(const CapabilityState& state) noexcept;
 

@@ -36,6 +36,7 @@ std::string FindExecutable(const std::string& arg0, const std::vector<std::strin
 
 StepError ApplyIdentity(Sys& sys, const ProcessSpec& p, const CapabilityState& caps,
                         bool no_new_privs, bool dac_off) {
+  const CapabilitySet held = CurrentPermitted();
   int r = -DropBoundingCapabilities(caps);
   if (r < 0) return Fail(r, "drop bounding capabilities");
   if (p.uid != 0) {
@@ -48,7 +49,7 @@ StepError ApplyIdentity(Sys& sys, const ProcessSpec& p, const CapabilityState& c
   if (r < 0) return Fail(r, "setresgid");
   r = sys.Setresuid(p.uid);
   if (r < 0) return Fail(r, "setresuid");
-  r = -ApplyCapabilitySets(GuardedUntilExec(caps, dac_off));
+  r = -ApplyCapabilitySets(GuardedUntilExec(caps, held, dac_off));
   if (r < 0) return Fail(r, "set capabilities");
   if (no_new_privs) {
     r = sys.Prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);

@@ -21,7 +21,8 @@ std::string FindExecutable(const std::string& arg0, const std::vector<std::strin
 
 // Drops the bounding set, sets groups, gid and uid (keeping capabilities across
 // the uid change), sets the capability sets, then no_new_privs when asked. The
-// sets are GuardedUntilExec(caps, dac_off): until its execve no process of the
+// sets are GuardedUntilExec(caps, what the caller held, dac_off): until its
+// execve no process of the
 // container can ptrace the caller, which still runs our code and has no
 // seccomp filter yet; the execve leaves exactly `caps`.
 StepError ApplyIdentity(Sys& sys, const ProcessSpec& process, const CapabilityState& caps,

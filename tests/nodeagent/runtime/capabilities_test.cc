@@ -145,5 +145,37 @@ TEST_CASE("a non-root uid keeps its capabilities across setuid until exec",
   CHECK(ChildResult(status) == 0);
 }
 
+TEST_CASE("GuardedUntilExec adds one capability the container lacks and the caller holds",
+          "[capabilities][hostile]") {
+  auto state = ComputeCapabilities({}, {});
+  REQUIRE(state.ok());
+  CapabilityState guarded = GuardedUntilExec(*state, AllCapabilities(), /*dac_off=*/false);
+  CapabilitySet expected = state->permitted;
+  expected.Add(CAP_SYS_PTRACE);
+  CHECK(guarded.permitted == expected);
+  CHECK(guarded.effective == state->effective);
+  CHECK(guarded.bounding == state->bounding);
+  CHECK(guarded.inheritable == state->inheritable);
+
+  // A caller without CAP_SYS_PTRACE picks another capability it can keep.
+  CapabilitySet held = AllCapabilities();
+  held.Remove(CAP_SYS_PTRACE);
+  guarded = GuardedUntilExec(*state, held, /*dac_off=*/false);
+  CapabilitySet extra{guarded.permitted.bits & ~state->permitted.bits};
+  CHECK(__builtin_popcountll(extra.bits) == 1);
+  CHECK((extra.bits & held.bits) == extra.bits);
+  CHECK((extra.bits & state->bounding.bits) == 0);
+
+  // Nothing to guard with when the container holds all the caller holds.
+  guarded = GuardedUntilExec(*state, state->bounding, /*dac_off=*/false);
+  CHECK(guarded.permitted == state->permitted);
+
+  // dac_off: the DAC capabilities leave the effective set only.
+  guarded = GuardedUntilExec(*state, AllCapabilities(), /*dac_off=*/true);
+  CHECK_FALSE(guarded.effective.Has(CAP_DAC_OVERRIDE));
+  CHECK_FALSE(guarded.effective.Has(CAP_DAC_READ_SEARCH));
+  CHECK(guarded.permitted.Has(CAP_DAC_OVERRIDE));
+}
+
 }  // namespace
 }  // namespace skiff::runtime
