@@ -13,7 +13,8 @@ bool AcceptsGzip(const httplib::Request& req) {
 std::optional<std::string> Gzip(const std::string& text) {
   z_stream z{};
   constexpr int kGzipWindow = 15 + 16;  // 16: gzip header and trailer
-  if (deflateInit2(&z, 1, Z_DEFLATED, kGzipWindow, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
+  if (deflateInit2(&z, 1, Z_DEFLATED, kGzipWindow, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    return std::nullopt;
   std::string out(deflateBound(&z, text.size()), '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
   z.avail_in = static_cast<uInt>(text.size());
@@ -28,7 +29,8 @@ std::optional<std::string> Gzip(const std::string& text) {
 
 }  // namespace
 
-void SetJsonBody(httplib::Response& res, std::string body, const httplib::Request* req, const char* content_type) {
+void SetJsonBody(httplib::Response& res, std::string body, const httplib::Request* req,
+                 const char* content_type) {
   if (body.size() >= kGzipMinBytes && req && AcceptsGzip(*req)) {
     if (std::optional<std::string> zipped = Gzip(body)) {
       res.set_header("Content-Encoding", "gzip");

@@ -43,10 +43,13 @@ inline void SendStatus(httplib::Response& res, const Status& status, const Reque
 }
 
 inline void AddWarnings(httplib::Response& res, const std::vector<std::string>& warnings) {
-  for (const auto& w : warnings) res.headers.emplace("Warning", "299 - " + nlohmann::json(w).dump());
+  for (const auto& w : warnings)
+    res.headers.emplace("Warning", "299 - " + nlohmann::json(w).dump());
 }
 
-inline Status ResourceNotFound() { return Status::NotFound("the server could not find the requested resource"); }
+inline Status ResourceNotFound() {
+  return Status::NotFound("the server could not find the requested resource");
+}
 
 // A non-negative integer query parameter; absent → fallback; malformed → BadRequest.
 Result<int64_t> IntParam(const httplib::Request& req, const std::string& name, int64_t fallback);

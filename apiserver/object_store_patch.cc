@@ -11,14 +11,19 @@ using nlohmann::json;
 
 constexpr int kPatchAttempts = 8;
 
-Result<json> ApplyPatch(const api::KindInfo& kind, PatchType type, const json& live, const json& patch) {
+Result<json> ApplyPatch(const api::KindInfo& kind, PatchType type, const json& live,
+                        const json& patch) {
   switch (type) {
-    case PatchType::kMerge: return api::ApplyMergePatch(live, patch);
-    case PatchType::kJson: return api::ApplyJsonPatch(live, patch);
+    case PatchType::kMerge:
+      return api::ApplyMergePatch(live, patch);
+    case PatchType::kJson:
+      return api::ApplyJsonPatch(live, patch);
     case PatchType::kStrategic:
     case PatchType::kApply: {
       const api::ObjectType* schema = api::TypeForKind(kind);
-      if (!schema) return Status(Code::kUnsupportedMediaType, "strategic merge patch is not supported for " + kind.kind);
+      if (!schema)
+        return Status(Code::kUnsupportedMediaType,
+                      "strategic merge patch is not supported for " + kind.kind);
       return api::ApplyStrategicMergePatch(live, patch, *schema);
     }
   }
@@ -32,17 +37,19 @@ bool NamesResourceVersion(const json& patch) {
 
 // Server-side apply of config to live by the request's manager; the result
 // carries its managed fields and the patch's resourceVersion precondition.
-Result<json> ApplyConfig(const api::KindInfo& kind, const json& live, const json& config, const WriteOptions& opts,
-                         Clock::TimePoint now) {
+Result<json> ApplyConfig(const api::KindInfo& kind, const json& live, const json& config,
+                         const WriteOptions& opts, Clock::TimePoint now) {
   Result<json> applied = apply::Apply(kind, live, config, {opts.field_manager, opts.force, now});
   if (!applied.ok()) return applied.status();
-  if (NamesResourceVersion(config)) (*applied)["metadata"]["resourceVersion"] = config["metadata"]["resourceVersion"];
+  if (NamesResourceVersion(config))
+    (*applied)["metadata"]["resourceVersion"] = config["metadata"]["resourceVersion"];
   return applied;
 }
 
 // The object an apply starts from when there is none yet.
 json AbsentObject(const api::KindInfo& kind, const std::string& ns, const std::string& name) {
-  json obj = {{"apiVersion", kind.ApiVersion()}, {"kind", kind.kind}, {"metadata", {{"name", name}}}};
+  json obj = {
+      {"apiVersion", kind.ApiVersion()}, {"kind", kind.kind}, {"metadata", {{"name", name}}}};
   if (kind.namespaced) obj["metadata"]["namespace"] = ns;
   return obj;
 }
@@ -58,8 +65,9 @@ Status CheckName(const json& patched, const std::string& name) {
 
 }  // namespace
 
-Result<Written> ObjectStore::Patch(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                                   PatchType type, const json& patch, const WriteOptions& opts) {
+Result<Written> ObjectStore::Patch(const api::KindInfo& kind, const std::string& ns,
+                                   const std::string& name, PatchType type, const json& patch,
+                                   const WriteOptions& opts) {
   bool applying = type == PatchType::kApply;
   // An apply records its own managed fields (operation Apply); the write after it records none.
   WriteOptions write_opts = opts;
@@ -68,7 +76,8 @@ Result<Written> ObjectStore::Patch(const api::KindInfo& kind, const std::string&
     Result<json> live = Get(kind, ns, name);
     if (!live.ok()) {
       if (!applying || live.status().code() != Code::kNotFound) return live.status();
-      Result<json> created = ApplyConfig(kind, AbsentObject(kind, ns, name), patch, opts, clock_.Now());
+      Result<json> created =
+          ApplyConfig(kind, AbsentObject(kind, ns, name), patch, opts, clock_.Now());
       if (!created.ok()) return created.status();
       SKIFF_RETURN_IF_ERROR(CheckName(*created, name));
       Result<Written> written = Create(kind, ns, *created, write_opts);
@@ -80,7 +89,8 @@ Result<Written> ObjectStore::Patch(const api::KindInfo& kind, const std::string&
     if (!patched.ok()) return patched.status();
     SKIFF_RETURN_IF_ERROR(CheckName(*patched, name));
     json& meta = (*patched)["metadata"];
-    if (!NamesResourceVersion(patch)) meta["resourceVersion"] = (*live)["metadata"]["resourceVersion"];
+    if (!NamesResourceVersion(patch))
+      meta["resourceVersion"] = (*live)["metadata"]["resourceVersion"];
     Result<Written> written = Update(kind, ns, name, *patched, write_opts);
     bool lost_race = !written.ok() && written.status().code() == Code::kConflict &&
                      written.status().causes().empty() && !NamesResourceVersion(patch);
@@ -89,8 +99,9 @@ Result<Written> ObjectStore::Patch(const api::KindInfo& kind, const std::string&
   return ObjectModified(kind, name);
 }
 
-Result<Written> ObjectStore::PatchStatus(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                                         PatchType type, const json& patch, const WriteOptions& opts) {
+Result<Written> ObjectStore::PatchStatus(const api::KindInfo& kind, const std::string& ns,
+                                         const std::string& name, PatchType type, const json& patch,
+                                         const WriteOptions& opts) {
   for (int attempt = 0; attempt < kPatchAttempts; ++attempt) {
     Result<json> live = Get(kind, ns, name);
     if (!live.ok()) return live.status();
@@ -100,14 +111,16 @@ Result<Written> ObjectStore::PatchStatus(const api::KindInfo& kind, const std::s
       (*patched)["metadata"]["resourceVersion"] = (*live)["metadata"]["resourceVersion"];
     }
     Result<Written> written = UpdateStatus(kind, ns, name, *patched, opts);
-    bool lost_race = !written.ok() && written.status().code() == Code::kConflict && !NamesResourceVersion(patch);
+    bool lost_race =
+        !written.ok() && written.status().code() == Code::kConflict && !NamesResourceVersion(patch);
     if (!lost_race) return written;
   }
   return ObjectModified(kind, name);
 }
 
-Result<json> ObjectStore::PatchScale(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                                     PatchType type, const json& patch, const WriteOptions& opts) {
+Result<json> ObjectStore::PatchScale(const api::KindInfo& kind, const std::string& ns,
+                                     const std::string& name, PatchType type, const json& patch,
+                                     const WriteOptions& opts) {
   if (type == PatchType::kStrategic || type == PatchType::kApply) {
     type = PatchType::kMerge;  // Scale has no merge keys: a strategic patch is a merge patch
   }

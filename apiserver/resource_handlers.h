@@ -35,8 +35,8 @@ class ResourceHandlers {
              httplib::Response& res) const;
   void Delete(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
               httplib::Response& res) const;
-  void DeleteCollection(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
-                        httplib::Response& res) const;
+  void DeleteCollection(const api::KindInfo& kind, const RequestInfo& info,
+                        const httplib::Request& req, httplib::Response& res) const;
   void Subresource(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
                    httplib::Response& res) const;
   void Watch(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
