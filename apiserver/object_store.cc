@@ -11,6 +11,7 @@
 #include "apiserver/apply/apply.h"
 #include "apiserver/continue_token.h"
 #include "apiserver/object_meta_stamp.h"
+#include "apiserver/stored_object.h"
 
 namespace skiff::apiserver {
 namespace {
@@ -130,7 +131,7 @@ Status ObjectStore::CheckNamespaceAccepts(const api::KindInfo& kind, const std::
 
 Result<api::Decoded> ObjectStore::DecodeBody(const api::KindInfo& kind, const std::string& ns,
                                              const json& body, const WriteOptions& opts) {
-  Result<api::Decoded> decoded = api::Decode(body, opts.field_validation);
+  Result<api::Decoded> decoded = api::Decode(body, opts.field_validation, opts.duplicate_fields);
   if (!decoded.ok()) return decoded.status();
   if (decoded->kind != &kind) {
     return Status::BadRequest("the API version in the data (" + decoded->kind->ApiVersion() +
@@ -201,8 +202,10 @@ Result<json> ObjectStore::StoreNew(const api::KindInfo& kind, const std::string&
     std::string name = meta.value("name", std::string());
     api::FieldErrors errs = api::Validate(kind, obj);
     if (!errs.empty()) return api::ToInvalidStatus(kind.kind, name, errs);
+    Result<std::string> encoded = EncodeStoredObject(obj);
+    if (!encoded.ok()) return encoded.status();
     if (dry_run) return obj;
-    Result<storage::KeyValue> stored = store_.Create(KeyFor(kind, ns, name), obj.dump());
+    Result<storage::KeyValue> stored = store_.Create(KeyFor(kind, ns, name), std::move(*encoded));
     if (stored.ok()) {
       // The caller is done with obj once it is stored: hand it over, no copy.
       meta["resourceVersion"] = std::to_string(stored->mod_revision);
@@ -434,6 +437,8 @@ Result<json> ObjectStore::StoreUpdate(const api::KindInfo& kind, const storage::
   std::string name = obj["metadata"].value("name", "");
   api::FieldErrors errs = api::ValidateUpdate(kind, obj, old_obj);
   if (!errs.empty()) return api::ToInvalidStatus(kind.kind, name, errs);
+  Result<std::string> encoded = EncodeStoredObject(obj);
+  if (!encoded.ok()) return encoded.status();
   if (dry_run || obj == old_obj) return ToApiObject(current);
   if (obj["metadata"].contains("deletionTimestamp") && !HasFinalizers(obj)) {
     Result<storage::KeyValue> gone = store_.Delete(current.key, current.mod_revision);
@@ -441,7 +446,8 @@ Result<json> ObjectStore::StoreUpdate(const api::KindInfo& kind, const storage::
     if (KindHooks* hooks = HooksFor(kind)) hooks->Deleted(old_obj);
     return ToApiObject(*gone);
   }
-  Result<storage::KeyValue> stored = store_.Update(current.key, obj.dump(), current.mod_revision);
+  Result<storage::KeyValue> stored =
+      store_.Update(current.key, std::move(*encoded), current.mod_revision);
   if (!stored.ok()) return ObjectError(kind, name, stored.status());
   return WithResourceVersion(obj, stored->mod_revision);
 }
@@ -471,8 +477,10 @@ Result<Deleted> ObjectStore::Delete(const api::KindInfo& kind, const std::string
     if (!meta.contains("deletionTimestamp")) {
       meta["deletionTimestamp"] = FormatRfc3339(clock_.Now());
       meta["deletionGracePeriodSeconds"] = 0;
+      Result<std::string> encoded = EncodeStoredObject(obj);
+      if (!encoded.ok()) return encoded.status();
       Result<storage::KeyValue> marked =
-          store_.Update(current->key, obj.dump(), current->mod_revision);
+          store_.Update(current->key, std::move(*encoded), current->mod_revision);
       if (!marked.ok())
         return marked.status().code() == Code::kConflict ? ObjectModified(kind, name)
                                                          : marked.status();
@@ -495,8 +503,10 @@ Result<Deleted> ObjectStore::DeleteNamespace(const storage::KeyValue& current, j
     ns_obj["metadata"]["deletionTimestamp"] = FormatRfc3339(clock_.Now());
     ns_obj["metadata"]["deletionGracePeriodSeconds"] = 0;
     ns_obj["status"]["phase"] = "Terminating";
+    Result<std::string> encoded = EncodeStoredObject(ns_obj);
+    if (!encoded.ok()) return encoded.status();
     Result<storage::KeyValue> marked =
-        store_.Update(current.key, ns_obj.dump(), current.mod_revision);
+        store_.Update(current.key, std::move(*encoded), current.mod_revision);
     if (!marked.ok()) return ObjectError(ns_kind, name, marked.status());
     latest = *marked;
   }

@@ -38,6 +38,9 @@ struct WriteOptions {
   std::string field_manager;
   // Server-side apply: take over fields other managers own instead of a Conflict.
   bool force = false;
+  // Keys the request body gave twice (api::JsonBody, api::YamlDocument): refused
+  // under kStrict, warned about under kWarn, as unknown fields are.
+  std::vector<std::string> duplicate_fields;
 };
 
 enum class PatchType { kMerge, kJson, kStrategic, kApply };

@@ -4,6 +4,7 @@
 #include "apiserver/apply/apply.h"
 #include "apiserver/object_store.h"
 #include "apiserver/storage/guaranteed_update.h"
+#include "apiserver/stored_object.h"
 
 namespace skiff::apiserver {
 namespace {
@@ -51,7 +52,7 @@ Result<storage::KeyValue> ObjectStore::Modify(const api::KindInfo& kind, const s
     }
     json obj = json::parse(current.value);
     SKIFF_RETURN_IF_ERROR(change(obj));
-    return obj.dump();
+    return EncodeStoredObject(obj);
   };
   Result<storage::KeyValue> written =
       storage::GuaranteedUpdate(store_, KeyFor(kind, ns, name), mutate);
