@@ -5,6 +5,7 @@
 
 #include "api/decode.h"
 #include "api/fields/field_selector.h"
+#include "api/json_body.h"
 #include "api/labels/label_selector.h"
 #include "api/protobuf/decode_protobuf.h"
 #include "api/yaml.h"
@@ -39,20 +40,26 @@ Result<WriteOptions> WriteOptionsOf(const httplib::Request& req) {
 }
 
 // A YAML body holding exactly one object; errors name the line and column.
-Result<json> YamlBody(const std::string& body) {
+Result<api::JsonBody> YamlBody(const std::string& body) {
   Result<std::vector<api::YamlDocument>> docs = api::ParseYamlDocuments(body, "body");
   if (!docs.ok()) return Status::BadRequest(docs.status().message());
   if (docs->size() != 1)
     return Status::BadRequest("the body must hold exactly one object, not " +
                               std::to_string(docs->size()));
-  return std::move((*docs)[0].object);
+  api::YamlDocument& doc = (*docs)[0];
+  return api::JsonBody{std::move(doc.object), std::move(doc.duplicate_fields)};
 }
 
-Result<json> BodyJson(const httplib::Request& req) {
+// The body as JSON, with the keys it gave twice (for strict field validation).
+Result<api::JsonBody> BodyJson(const httplib::Request& req) {
   std::string type = req.get_header_value("Content-Type");
   std::string media = type.substr(0, type.find(';'));
   // kubectl 1.32+ sends `create <generator>` bodies in protobuf; they decode to the same JSON.
-  if (media == api::kProtobufMediaType) return api::DecodeKubernetesProtobuf(req.body);
+  if (media == api::kProtobufMediaType) {
+    Result<json> decoded = api::DecodeKubernetesProtobuf(req.body);
+    if (!decoded.ok()) return decoded.status();
+    return api::JsonBody{std::move(*decoded), {}};
+  }
   if (!media.empty() && media != "application/json" && media != "application/yaml" &&
       media != "*/*") {
     return Status(
@@ -61,7 +68,7 @@ Result<json> BodyJson(const httplib::Request& req) {
         "application/json, application/yaml, application/vnd.kubernetes.protobuf");
   }
   if (media == "application/yaml") return YamlBody(req.body);
-  return api::ParseJson(req.body);
+  return api::ParseJsonBody(req.body);
 }
 
 Result<PatchType> PatchTypeOf(const httplib::Request& req) {
@@ -87,8 +94,8 @@ Result<PatchType> PatchTypeOf(const httplib::Request& req) {
 }
 
 // A patch body: JSON, or YAML for apply patches.
-Result<json> PatchBody(const httplib::Request& req, PatchType type) {
-  Result<json> parsed = api::ParseJson(req.body);
+Result<api::JsonBody> PatchBody(const httplib::Request& req, PatchType type) {
+  Result<api::JsonBody> parsed = api::ParseJsonBody(req.body);
   if (parsed.ok() || type != PatchType::kApply) return parsed;
   return YamlBody(req.body);
 }
@@ -156,11 +163,11 @@ void SendObjects(httplib::Response& res, const httplib::Request& req, const api:
   json table = ToTable(kind, objects, *opts, clock, meta.value("resourceVersion", ""),
                        is_list ? meta.value("continue", "") : "");
   res.status = 200;
-  SetJsonBody(res, table.dump(), &req, kTableContentType);
+  SetJsonBody(res, api::DumpJson(table), &req, kTableContentType);
 }
 
 std::string EventLine(const char* type, const json& object) {
-  return json{{"type", type}, {"object", object}}.dump() + "\n";
+  return api::DumpJson(json{{"type", type}, {"object", object}}) + "\n";
 }
 
 // An event line around an object already in JSON text: no parse, no render.
@@ -191,7 +198,7 @@ std::string ListText(const api::KindInfo& kind, const Listed& listed) {
   out.append("],\"kind\":\"")
       .append(kind.kind)
       .append("List\",\"metadata\":")
-      .append(meta.dump())
+      .append(api::DumpJson(meta))
       .append("}");
   return out;
 }
@@ -229,6 +236,17 @@ struct WatchState {
 
 void ResourceHandlers::Handle(const RequestInfo& info, const httplib::Request& req,
                               httplib::Response& res) const {
+  try {
+    Status refused = RefuseImpersonation(req);
+    if (!refused.ok()) return SendStatus(res, refused, info);
+    Route(info, req, res);
+  } catch (const std::exception& e) {
+    SendInternalError(res, e, req);
+  }
+}
+
+void ResourceHandlers::Route(const RequestInfo& info, const httplib::Request& req,
+                             httplib::Response& res) const {
   const api::KindInfo* kind =
       info.is_resource ? api::FindResource(info.group, info.resource) : nullptr;
   if (!kind || kind->version != info.version || (!kind->namespaced && !info.namespace_.empty())) {
@@ -276,19 +294,20 @@ void ResourceHandlers::List(const api::KindInfo& kind, const RequestInfo& info,
   json table = ToTable(kind, objects, *opts, objects_.clock(), std::to_string(listed->revision),
                        listed->continue_token);
   res.status = 200;
-  SetJsonBody(res, table.dump(), &req, kTableContentType);
+  SetJsonBody(res, api::DumpJson(table), &req, kTableContentType);
 }
 
 void ResourceHandlers::Write(const api::KindInfo& kind, const RequestInfo& info,
                              const httplib::Request& req, httplib::Response& res) const {
   Result<WriteOptions> opts = WriteOptionsOf(req);
   if (!opts.ok()) return SendStatus(res, opts.status(), info);
-  Result<json> body = BodyJson(req);
+  Result<api::JsonBody> body = BodyJson(req);
   if (!body.ok()) return SendStatus(res, body.status(), info);
+  opts->duplicate_fields = std::move(body->duplicate_fields);
   bool create = info.verb == "create";
-  Result<Written> written = create
-                                ? objects_.Create(kind, info.namespace_, *body, *opts)
-                                : objects_.Update(kind, info.namespace_, info.name, *body, *opts);
+  Result<Written> written =
+      create ? objects_.Create(kind, info.namespace_, body->value, *opts)
+             : objects_.Update(kind, info.namespace_, info.name, body->value, *opts);
   if (!written.ok()) return SendStatus(res, written.status(), info);
   AddWarnings(res, written->warnings);
   SendJson(res, create ? 201 : 200, written->object);
@@ -300,17 +319,19 @@ void ResourceHandlers::Patch(const api::KindInfo& kind, const RequestInfo& info,
   if (!opts.ok()) return SendStatus(res, opts.status(), info);
   Result<PatchType> type = PatchTypeOf(req);
   if (!type.ok()) return SendStatus(res, type.status(), info);
-  Result<json> body = PatchBody(req, *type);
+  Result<api::JsonBody> body = PatchBody(req, *type);
   if (!body.ok()) return SendStatus(res, body.status(), info);
+  opts->duplicate_fields = std::move(body->duplicate_fields);
+  const json& patch = body->value;
   const std::string& sub = info.subresource;
   if (sub == "scale" && kind.has_scale) {
-    Result<json> scale = objects_.PatchScale(kind, info.namespace_, info.name, *type, *body, *opts);
+    Result<json> scale = objects_.PatchScale(kind, info.namespace_, info.name, *type, patch, *opts);
     return scale.ok() ? SendJson(res, 200, *scale) : SendStatus(res, scale.status(), info);
   }
   Result<Written> written =
       sub == "status" && kind.has_status
-          ? objects_.PatchStatus(kind, info.namespace_, info.name, *type, *body, *opts)
-      : sub.empty() ? objects_.Patch(kind, info.namespace_, info.name, *type, *body, *opts)
+          ? objects_.PatchStatus(kind, info.namespace_, info.name, *type, patch, *opts)
+      : sub.empty() ? objects_.Patch(kind, info.namespace_, info.name, *type, patch, *opts)
                     : Result<Written>(ResourceNotFound());
   if (!written.ok()) return SendStatus(res, written.status(), info);
   AddWarnings(res, written->warnings);
@@ -343,27 +364,28 @@ void ResourceHandlers::Subresource(const api::KindInfo& kind, const RequestInfo&
   bool replace = req.method == "PUT";
   if (sub == "status" && kind.has_status && (read || replace)) {
     if (read) return Get(kind, info, req, res);
-    Result<json> body = BodyJson(req);
+    Result<api::JsonBody> body = BodyJson(req);
     Result<WriteOptions> opts = WriteOptionsOf(req);
     if (!opts.ok()) return SendStatus(res, opts.status(), info);
-    Result<Written> written = body.ok() ? objects_.UpdateStatus(kind, ns, info.name, *body, *opts)
-                                        : Result<Written>(body.status());
+    Result<Written> written = body.ok()
+                                  ? objects_.UpdateStatus(kind, ns, info.name, body->value, *opts)
+                                  : Result<Written>(body.status());
     if (!written.ok()) return SendStatus(res, written.status(), info);
     AddWarnings(res, written->warnings);
     return SendJson(res, 200, written->object);
   }
   if (sub == "scale" && kind.has_scale && (read || replace)) {
-    Result<json> body = read ? Result<json>(json()) : BodyJson(req);
+    Result<api::JsonBody> body = read ? Result<api::JsonBody>(api::JsonBody{}) : BodyJson(req);
     Result<WriteOptions> opts = WriteOptionsOf(req);
     if (!opts.ok()) return SendStatus(res, opts.status(), info);
     Result<json> scale = !body.ok() ? Result<json>(body.status())
                          : read     ? objects_.GetScale(kind, ns, info.name)
-                                    : objects_.UpdateScale(kind, ns, info.name, *body, *opts);
+                                    : objects_.UpdateScale(kind, ns, info.name, body->value, *opts);
     return scale.ok() ? SendJson(res, 200, *scale) : SendStatus(res, scale.status(), info);
   }
   if (sub == "binding" && kind.kind == "Pod" && req.method == "POST") {
-    Result<json> body = BodyJson(req);
-    Status bound = body.ok() ? objects_.BindPod(ns, info.name, *body) : body.status();
+    Result<api::JsonBody> body = BodyJson(req);
+    Status bound = body.ok() ? objects_.BindPod(ns, info.name, body->value) : body.status();
     if (!bound.ok()) return SendStatus(res, bound, info);
     return SendJson(res, 201, StatusToJson(Status::Ok()));
   }

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "api/field_error.h"
+#include "api/json_body.h"
+#include "api/utf8.h"
 #include "apiserver/apply/managed_fields.h"
 #include "apiserver/apply/object_fields.h"
 
@@ -102,7 +104,7 @@ void SyncLastApplied(json& merged, const json& config) {
     (*meta)["annotations"].erase(kLastApplied);
     if ((*meta)["annotations"].empty()) meta->erase("annotations");
   }
-  merged["metadata"]["annotations"][kLastApplied] = last.dump();
+  merged["metadata"]["annotations"][kLastApplied] = api::DumpJson(last);
 }
 
 struct Conflict {
@@ -278,8 +280,10 @@ Status RecordUpdate(const api::KindInfo& kind, const json& old_obj, json& new_ob
 }
 
 std::string FieldManagerOf(const std::string& field_manager_param, const std::string& user_agent) {
-  if (!field_manager_param.empty()) return field_manager_param;
-  return user_agent.substr(0, user_agent.find('/'));
+  // Headers and query parameters are bytes: as in Go, those that are not UTF-8
+  // reach the managedFields entry as U+FFFD.
+  if (!field_manager_param.empty()) return api::ReplaceInvalidUtf8(field_manager_param);
+  return api::ReplaceInvalidUtf8(user_agent.substr(0, user_agent.find('/')));
 }
 
 }  // namespace skiff::apiserver::apply

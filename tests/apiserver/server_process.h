@@ -67,6 +67,7 @@ class ServerProcess {
   ~ServerProcess() { Kill(SIGKILL); }
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
 
   // The admin token the server wrote into its data dir.
