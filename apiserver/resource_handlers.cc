@@ -114,7 +114,9 @@ Result<ListQuery> ListQueryOf(const httplib::Request& req) {
 DeleteOptions DeleteOptionsOf(const httplib::Request& req) {
   DeleteOptions opts;
   if (req.body.empty()) return opts;
-  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  Result<api::JsonBody> parsed = api::ParseJsonBody(req.body);
+  if (!parsed.ok()) return opts;
+  const json& body = parsed->value;
   if (!body.is_object() || !body.contains("preconditions") || !body["preconditions"].is_object())
     return opts;
   const json& pre = body["preconditions"];

@@ -4,14 +4,18 @@
 // (or a refusal where skiff cannot do what it asks), never a 500 and never
 // internal detail.
 #include <httplib.h>
+#include <pthread.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "api/json_body.h"
+#include "apiserver/apply/apply.h"
 #include "apiserver/http_util.h"
 #include "tests/apiserver/kubectl_checks.h"
 #include "tests/apiserver/kubectl_runner.h"
@@ -126,13 +130,15 @@ TEST_CASE("bytes that are not UTF-8 are replaced, never a 500",
 
   // In the User-Agent and in fieldManager: the managedFields entry gets U+FFFD.
   httplib::Headers agent = {{"User-Agent", "agent\xff/1.0"}};
-  std::string cm2 = R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ua"},"data":{"k":"v"}})";
+  std::string cm2 =
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ua"},"data":{"k":"v"}})";
   httplib::Result by_agent = c.Post(kConfigMaps, agent, cm2, "application/json");
   no_leak(by_agent);
   CHECK(by_agent->status == 201);
   CHECK(json::parse(by_agent->body)["metadata"]["managedFields"][0]["manager"] ==
         "agent\xEF\xBF\xBD");
-  std::string cm3 = R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"fm"},"data":{"k":"v"}})";
+  std::string cm3 =
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"fm"},"data":{"k":"v"}})";
   httplib::Result by_param =
       c.Post(std::string(kConfigMaps) + "?fieldManager=m%FF", cm3, "application/json");
   no_leak(by_param);
@@ -291,6 +297,50 @@ TEST_CASE("impersonation is refused with 403 naming the header",
   CHECK(as.out.find("Forbidden") != std::string::npos);
   CHECK(as.out.find("Impersonate-User") != std::string::npos);
   CHECK(k.Run("get pods").exit_code == 0);
+}
+
+// Runs fn on a thread with a stack of `bytes`; an overflow crashes the test binary.
+void OnSmallStack(size_t bytes, const std::function<void()>& fn) {
+  pthread_attr_t attr;
+  REQUIRE(pthread_attr_init(&attr) == 0);
+  REQUIRE(pthread_attr_setstacksize(&attr, bytes) == 0);
+  pthread_t thread;
+  auto run = [](void* arg) -> void* {
+    (*static_cast<const std::function<void()>*>(arg))();
+    return nullptr;
+  };
+  REQUIRE(pthread_create(&thread, &attr, run, const_cast<std::function<void()>*>(&fn)) == 0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+}
+
+TEST_CASE("apply and managed fields over a body at the nesting limit fit a 256 KiB stack",
+          "[apiserver][hostile]") {
+  std::string inner;
+  for (int i = 0; i < api::kMaxNestingDepth - 3; ++i) inner += "{\"a\":";
+  inner += "1" + std::string(api::kMaxNestingDepth - 3, '}');
+  std::string text =
+      R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","labels":)" + inner +
+      R"(},"spec":{"template":)" + inner + "}}";
+  Result<api::JsonBody> body = api::ParseJsonBody(text);
+  REQUIRE(body.ok());
+  const api::KindInfo& kind = *api::FindKind("apps/v1", "Deployment");
+  json live = {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", "d"}}}};
+  bool done = false;
+  OnSmallStack(256 * 1024, [&] {
+    Result<json> applied = apiserver::apply::Apply(kind, live, body->value, {"m", false, {}});
+    if (applied.ok()) {
+      json again = *applied;
+      (void)apiserver::apply::Apply(kind, *applied, body->value, {"other", false, {}});
+      (void)apiserver::apply::RecordUpdate(kind, *applied, again, "n",
+                                           apiserver::apply::Scope::kMain, {});
+    }
+    json updated = body->value;
+    (void)apiserver::apply::RecordUpdate(kind, live, updated, "u", apiserver::apply::Scope::kMain,
+                                         {});
+    done = true;
+  });
+  CHECK(done);
 }
 
 }  // namespace
