@@ -111,8 +111,10 @@ class ObjectStore {
   Result<Written> Update(const api::KindInfo& kind, const std::string& ns, const std::string& name,
                          const nlohmann::json& body, const WriteOptions& opts);
   // PATCH: applies the patch to the live object and writes it as an update, retried
-  // on lost races unless the patch names a resourceVersion. An apply patch
-  // (server-side apply) of an absent object creates it.
+  // on lost races. A resourceVersion the patch leaves in the object other than the
+  // live one (any patch type may set it) is a precondition: Conflict when stale.
+  // The patched object is bounded as a body is (api::kMaxNestingDepth: BadRequest).
+  // An apply patch (server-side apply) of an absent object creates it.
   Result<Written> Patch(const api::KindInfo& kind, const std::string& ns, const std::string& name,
                         PatchType type, const nlohmann::json& patch, const WriteOptions& opts);
   // PATCH of the status subresource: the patched object's status is written.

@@ -52,16 +52,12 @@ std::string ResourceVersionIn(const json& obj) {
 // Conflict, never retried. A patch that leaves it alone (or removes it) is
 // unconditional, and is retried against the new state when it loses a race.
 // The patched object must also nest no deeper than any body may.
-Status CheckPatched(const api::KindInfo& kind, const std::string& name, json& patched,
+Status CheckPatched(const api::KindInfo& kind, const std::string& name, const json& patched,
                     const json& live) {
   SKIFF_RETURN_IF_ERROR(api::CheckNestingDepth(patched, "the patched object"));
   std::string rv = ResourceVersionIn(patched);
   std::string live_rv = ResourceVersionIn(live);
   if (!rv.empty() && rv != live_rv) return ObjectModified(kind, name);
-  if (rv.empty() && patched.is_object() && patched.contains("metadata") &&
-      patched["metadata"].is_object()) {
-    patched["metadata"].erase("resourceVersion");
-  }
   return Status::Ok();
 }
 
