@@ -298,6 +298,11 @@ def hostile():
     write("decode", "hostile-deep-objects.json", pod % deep_objects(101))
     write("decode", "hostile-deep-arrays.json", pod % deep_arrays(300))
     write("decode", "hostile-at-limit.json", pod % deep_objects(98))
+    # Deep enough to overflow the stack of the code before the bound (under
+    # ASan, decode_fuzz at 30,000 levels, patch_fuzz at 3,000): every ctest run
+    # replays them.
+    write("decode", "hostile-deep-objects-30000.json", pod % deep_objects(30000))
+    write("decode", "hostile-deep-arrays-60000.json", pod % deep_arrays(60000))
     write("decode", "hostile-utf8.json",
           b'{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"u\xff","annotations":'
           b'{"a":"x\xfe\xc3y"}},"data":{"k":"\xed\xa0\x80"}}')
@@ -309,6 +314,7 @@ def hostile():
     write("yaml_documents", "hostile-alias-cycle.yaml", "a: &a [*a]\n---\nb: &b {c: *b}\n")
     write("yaml_documents", "hostile-deep-flow.yaml", "a: " + deep_arrays(150) + "\n")
     write("yaml_documents", "hostile-deep-block.yaml", "a:\n" + "- " * 150 + "1\n")
+    write("yaml_documents", "hostile-deep-flow-5000.yaml", "a: " + deep_arrays(5000) + "\n")
     write("yaml_documents", "hostile-duplicates.yaml",
           "metadata:\n  name: a\n  name: b\nspec: {x: 1, x: 2}\n")
     write("yaml_documents", "hostile-utf8.yaml", b"a: \"\\uD800\"\nb: \xff\n")
@@ -316,6 +322,9 @@ def hostile():
     write("patch", "hostile-merge-deep.json", '{"spec":%s}' % deep_objects(150))
     write("patch", "hostile-smp-replace-deep.json",
           '{"spec":%s}' % deep_objects(150, '"$patch":"replace",'))
+    write("patch", "hostile-merge-deep-5000.json", '{"spec":%s}' % deep_objects(5000))
+    write("patch", "hostile-smp-replace-deep-3000.json",
+          '{"spec":%s}' % deep_objects(3000, '"$patch":"replace",'))
     chain = [{"op": "add", "path": "/metadata/annotations", "value": {}}]
     path = "/metadata/annotations"
     for _ in range(120):

@@ -358,3 +358,19 @@ TEST_CASE("bytes that are not UTF-8 are rejected with their place", "[yaml]") {
 
 }  // namespace
 }  // namespace skiff::api
+
+namespace skiff::api {
+namespace {
+
+TEST_CASE("ToYaml writes a key longer than 1024 characters as an explicit key", "[yaml]") {
+  std::string key = "k" + std::string(2000, '[');
+  nlohmann::json obj = {{key, nullptr}, {"b", {{key, 1}}}};
+  std::string text = ToYaml(obj);
+  CHECK(text.find("? k[[") != std::string::npos);
+  Result<std::vector<YamlDocument>> back = ParseYamlDocuments(text, "long.yaml");
+  REQUIRE(back.ok());
+  CHECK((*back)[0].object == obj);
+}
+
+}  // namespace
+}  // namespace skiff::api
