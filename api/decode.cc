@@ -7,6 +7,7 @@
 #include <set>
 
 #include "api/field_error.h"
+#include "api/json_body.h"
 #include "api/quantity.h"
 
 namespace skiff::api {
@@ -229,11 +230,13 @@ class Walker {
   }
 
   // The error, if any, without a kind prefix.
-  Status Finish(std::vector<std::string>* warnings) {
+  Status Finish(std::vector<std::string>* warnings,
+                const std::vector<std::string>& duplicates = {}) {
     if (!type_errors_.empty()) return Status::BadRequest(Join(type_errors_));
-    if (!unknown_.empty()) {
+    if (!unknown_.empty() || !duplicates.empty()) {
       std::vector<std::string> msgs;
       for (const auto& p : unknown_) msgs.push_back("unknown field \"" + p + "\"");
+      for (const auto& p : duplicates) msgs.push_back("duplicate field \"" + p + "\"");
       if (mode_ == FieldValidation::kStrict) {
         return Status::BadRequest("strict decoding error: " + Join(msgs));
       }
@@ -334,6 +337,11 @@ Result<FieldValidation> ParseFieldValidation(std::string_view value) {
 }
 
 Result<Decoded> Decode(const nlohmann::json& doc, FieldValidation mode) {
+  return Decode(doc, mode, {});
+}
+
+Result<Decoded> Decode(const nlohmann::json& doc, FieldValidation mode,
+                       const std::vector<std::string>& duplicate_fields) {
   if (!doc.is_object()) {
     return Status::BadRequest("expected a JSON object, got " + Describe(doc));
   }
@@ -360,7 +368,7 @@ Result<Decoded> Decode(const nlohmann::json& doc, FieldValidation mode) {
     out.object = doc;
     Walker walker(mode);
     walker.WalkObject(out.object, *type, FieldPath(), /*warn_acted=*/true, /*top_level=*/true);
-    Status s = walker.Finish(&out.warnings);
+    Status s = walker.Finish(&out.warnings, duplicate_fields);
     if (!s.ok()) {
       return Status::BadRequest(kind_name + " in version " + QuoteValue(kind->version) +
                                 " cannot be handled as a " + kind_name + ": " + s.message());
@@ -390,28 +398,9 @@ Result<Decoded> DecodeAsType(const nlohmann::json& value, const ObjectType& type
 }
 
 Result<nlohmann::json> ParseJson(std::string_view body) {
-  try {
-    return nlohmann::json::parse(body.begin(), body.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.byte is the 1-based offset of the byte where parsing stopped.
-    size_t offset = e.byte == 0 ? 0 : std::min<size_t>(e.byte - 1, body.size());
-    int line = 1, column = 1;
-    for (size_t i = 0; i < offset; ++i) {
-      if (body[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string what = e.what();
-    // nlohmann prefixes "[json.exception.parse_error.101] parse error at line 1, column 2: ".
-    if (size_t colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    return Status::BadRequest("json parse error at line " + std::to_string(line) + ", column " +
-                              std::to_string(column) + ": " + what);
-  } catch (const nlohmann::json::exception& e) {
-    return Status::BadRequest(std::string("json parse error: ") + e.what());
-  }
+  Result<JsonBody> parsed = ParseJsonBody(body);
+  if (!parsed.ok()) return parsed.status();
+  return std::move(parsed->value);
 }
 
 }  // namespace skiff::api

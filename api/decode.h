@@ -48,6 +48,11 @@ struct Decoded {
 };
 
 Result<Decoded> Decode(const nlohmann::json& doc, FieldValidation mode);
+// duplicate_fields: keys the body gave twice (JsonBody, YamlDocument), reported
+// as unknown fields are: `duplicate field "metadata.name"` is an error under
+// kStrict and a warning under kWarn, as kube-apiserver reports them.
+Result<Decoded> Decode(const nlohmann::json& doc, FieldValidation mode,
+                       const std::vector<std::string>& duplicate_fields);
 
 // Checks and cleans `value` as an object of `type` (for a subresource or a
 // nested object), with `path` as the prefix of field paths. Status fields are
@@ -55,8 +60,10 @@ Result<Decoded> Decode(const nlohmann::json& doc, FieldValidation mode);
 Result<Decoded> DecodeAsType(const nlohmann::json& value, const ObjectType& type,
                              FieldValidation mode, std::string_view path = "");
 
-// Parses a request body. Malformed JSON → BadRequest naming line and column:
-// "json parse error at line 3, column 7: ...".
+// Parses a request body (ParseJsonBody of api/json_body.h, without the duplicate
+// keys). Malformed JSON → BadRequest naming line and column:
+// "json parse error at line 3, column 7: ..."; nesting past kMaxNestingDepth →
+// BadRequest naming the limit.
 Result<nlohmann::json> ParseJson(std::string_view body);
 
 }  // namespace skiff::api

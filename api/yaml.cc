@@ -9,6 +9,10 @@
 #include <cstdlib>
 #include <regex>
 #include <sstream>
+#include <unordered_map>
+
+#include "api/json_body.h"
+#include "api/utf8.h"
 
 namespace skiff::api {
 
@@ -16,8 +20,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kMaxDepth = 256;
-constexpr size_t kMaxNodes = 2'000'000;
+// Aliases may add this much to a stream, or as much as the stream's own size
+// when that is more (see ExpansionBudget).
+constexpr uint64_t kMinAliasBudget = 64 * 1024;
 
 bool IsAny(std::string_view s, std::initializer_list<std::string_view> options) {
   for (auto o : options) {
@@ -95,32 +100,6 @@ Status ErrorAt(std::string_view source, const YAML::Mark& mark, std::string_view
                             std::to_string(mark.column + 1) + ": " + std::string(msg));
 }
 
-// The length of the well-formed UTF-8 sequence at text[i] (shortest form, at
-// most U+10FFFF, no surrogates), or 0 if there is none.
-size_t Utf8SequenceLength(std::string_view text, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
-  if (length == 0 || lead > 0xF4 || i + length > text.size()) return 0;
-  uint32_t code_point = lead & (0x7F >> length);
-  for (size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    code_point = code_point << 6 | (byte(i + k) & 0x3F);
-  }
-  static constexpr uint32_t kShortest[] = {0, 0, 0x80, 0x800, 0x10000};
-  bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-  return code_point < kShortest[length] || code_point > 0x10FFFF || surrogate ? 0 : length;
-}
-
-bool IsValidUtf8(std::string_view text) {
-  for (size_t i = 0, length = 0; i < text.size(); i += length) {
-    length = Utf8SequenceLength(text, i);
-    if (length == 0) return false;
-  }
-  return true;
-}
-
 // YAML text is Unicode (as for go-yaml, which sigs.k8s.io/yaml uses): bytes that
 // are not UTF-8 are rejected here, naming their place, rather than reaching
 // strings that JSON cannot carry.
@@ -145,9 +124,11 @@ class Converter {
  public:
   explicit Converter(std::string_view source) : source_(source) {}
 
-  Result<json> Convert(const YAML::Node& n, int depth) {
-    if (depth > kMaxDepth) return ErrorAt(source_, n.Mark(), "document is nested too deeply");
-    if (++nodes_ > kMaxNodes) return ErrorAt(source_, n.Mark(), "document has too many nodes");
+  // depth counts the collections n is inside of.
+  Result<json> Convert(const YAML::Node& n, int depth, const std::string& path) {
+    if ((n.IsMap() || n.IsSequence()) && depth >= kMaxNestingDepth) {
+      return ErrorAt(source_, n.Mark(), TooDeepMessage("the document"));
+    }
     switch (n.Type()) {
       case YAML::NodeType::Undefined:
       case YAML::NodeType::Null:
@@ -157,17 +138,20 @@ class Converter {
       case YAML::NodeType::Sequence: {
         json arr = json::array();
         for (const auto& item : n) {
-          Result<json> v = Convert(item, depth + 1);
+          Result<json> v = Convert(item, depth + 1, path + "[" + std::to_string(arr.size()) + "]");
           if (!v.ok()) return v.status();
           arr.push_back(std::move(*v));
         }
         return arr;
       }
       case YAML::NodeType::Map:
-        return Map(n, depth);
+        return Map(n, depth, path);
     }
     return json(nullptr);
   }
+
+  // Keys given twice in one mapping, by path ("metadata.name"); the last wins.
+  std::vector<std::string>& duplicates() { return duplicates_; }
 
  private:
   Result<json> Scalar(const YAML::Node& n) {
@@ -200,7 +184,11 @@ class Converter {
     return k.Scalar();
   }
 
-  Result<json> Map(const YAML::Node& n, int depth) {
+  static std::string Child(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+  Result<json> Map(const YAML::Node& n, int depth, const std::string& path) {
     json obj = json::object();
     std::vector<YAML::Node> merges;
     for (const auto& kv : n) {
@@ -215,9 +203,11 @@ class Converter {
         merges.push_back(kv.second);
         continue;
       }
-      Result<json> v = Convert(kv.second, depth + 1);
+      std::string key = KeyText(k);
+      Result<json> v = Convert(kv.second, depth + 1, Child(path, key));
       if (!v.ok()) return v.status();
-      obj[KeyText(k)] = std::move(*v);
+      if (obj.contains(key)) duplicates_.push_back(Child(path, key));
+      obj[key] = std::move(*v);
     }
     // Explicit keys win over merged ones; earlier merge sources win over later.
     for (const auto& m : merges) {
@@ -229,7 +219,7 @@ class Converter {
       }
       for (const auto& s : sources) {
         if (!s.IsMap()) return ErrorAt(source_, s.Mark(), "merge key value must be a mapping");
-        Result<json> v = Convert(s, depth + 1);
+        Result<json> v = Convert(s, depth, path);
         if (!v.ok()) return v.status();
         for (auto it = v->begin(); it != v->end(); ++it) {
           if (!obj.contains(it.key())) obj[it.key()] = it.value();
@@ -243,7 +233,7 @@ class Converter {
   }
 
   std::string source_;
-  size_t nodes_ = 0;
+  std::vector<std::string> duplicates_;
 };
 
 Status Expand(json obj, const YAML::Node& node, int line, std::string_view source, int depth,
@@ -286,39 +276,112 @@ Status Expand(json obj, const YAML::Node& node, int line, std::string_view sourc
   return Status::Ok();
 }
 
-// yaml-cpp 0.7 loops forever (LoadAll then grows without bound) on a stream
-// where a ',' stands outside any flow collection, such as ",a" or "\"a\",":
-// the parser ends each document without consuming the token. A first pass with
-// an event handler that keeps nothing counts documents and stops once there
-// are more than the text could hold (each takes at least one byte).
-class DocumentCounter : public YAML::EventHandler {
+// A first pass over the stream's events, before any node is built, checks what
+// building and converting it would cost:
+//
+// - yaml-cpp 0.7 loops forever (LoadAll then grows without bound) on a stream
+//   where a ',' stands outside any flow collection, such as ",a" or "\"a\",":
+//   the parser ends each document without consuming the token. The pass counts
+//   documents and stops once there are more than the text could hold (each
+//   takes at least one byte).
+// - yaml-cpp's parser recurses once per level of nesting: the pass stops it at
+//   the first collection past kMaxNestingDepth.
+// - An alias costs nothing to parse but its whole anchored node when converted
+//   (nine aliases of nine aliases of ... is the "billion laughs" bomb). The pass
+//   keeps the expanded size of each anchored node (about the bytes of its JSON
+//   text) and stops once aliases have added more than the budget. An alias of a
+//   node that is not finished (a node that would contain itself) is refused.
+class StreamCheck : public YAML::EventHandler {
  public:
-  void OnDocumentStart(const YAML::Mark& mark) override { last_start = mark; }
+  struct Refused {
+    YAML::Mark mark;
+    std::string message;
+  };
+
+  explicit StreamCheck(uint64_t alias_budget) : alias_budget_(alias_budget) {}
+
+  // yaml-cpp numbers anchors per document.
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    last_start = mark;
+    anchor_sizes_.clear();
+  }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { Leaf(anchor, 5); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = anchor_sizes_.find(anchor);
+    if (it == anchor_sizes_.end())
+      throw Refused{mark, "an alias refers to a node that contains it"};
+    alias_bytes_ += it->second;
+    if (alias_bytes_ > alias_budget_) {
+      throw Refused{
+          mark, "aliases expand the document past " + std::to_string(alias_budget_) +
+                    " bytes (the limit is 64 KiB or the size of the document, whichever is more)"};
+    }
+    Add(it->second);
+  }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+                const std::string& value) override {
+    Leaf(anchor, value.size() + 3);  // quotes and a separator
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    Open(mark, anchor);
+  }
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    Open(mark, anchor);
+  }
+  void OnMapEnd() override { Close(); }
 
   YAML::Mark last_start;
+
+ private:
+  struct Open_ {
+    YAML::anchor_t anchor;
+    uint64_t size;
+  };
+
+  void Add(uint64_t size) {
+    if (!open_.empty()) open_.back().size += size;
+  }
+  void Leaf(YAML::anchor_t anchor, uint64_t size) {
+    if (anchor != YAML::NullAnchor) anchor_sizes_[anchor] = size;
+    Add(size);
+  }
+  void Open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (open_.size() >= static_cast<size_t>(kMaxNestingDepth))
+      throw Refused{mark, TooDeepMessage("the document")};
+    if (anchor != YAML::NullAnchor) anchor_sizes_.erase(anchor);
+    open_.push_back({anchor, 2});
+  }
+  void Close() {
+    Open_ done = open_.back();
+    open_.pop_back();
+    if (done.anchor != YAML::NullAnchor) anchor_sizes_[done.anchor] = done.size;
+    Add(done.size);
+  }
+
+  uint64_t alias_budget_;
+  uint64_t alias_bytes_ = 0;
+  std::vector<Open_> open_;
+  std::unordered_map<YAML::anchor_t, uint64_t> anchor_sizes_;
 };
 
-Status CheckStreamEnds(std::string_view text, std::string_view source) {
+Status CheckStream(std::string_view text, std::string_view source) {
   std::istringstream in{std::string(text)};
   YAML::Parser parser(in);
-  DocumentCounter counter;
+  StreamCheck check(std::max<uint64_t>(kMinAliasBudget, text.size()));
   size_t docs = 0;
   const size_t max_docs = text.size() + 1;
-  while (parser.HandleNextDocument(counter)) {
-    if (++docs > max_docs) {
-      return ErrorAt(source, counter.last_start, "unexpected ',' outside a flow collection");
+  try {
+    while (parser.HandleNextDocument(check)) {
+      if (++docs > max_docs) {
+        return ErrorAt(source, check.last_start, "unexpected ',' outside a flow collection");
+      }
     }
+  } catch (const StreamCheck::Refused& refused) {
+    return ErrorAt(source, refused.mark, refused.message);
   }
   return Status::Ok();
 }
@@ -347,16 +410,18 @@ Result<std::vector<YamlDocument>> ParseYamlDocuments(std::string_view text,
   std::vector<YamlDocument> out;
   try {
     SKIFF_RETURN_IF_ERROR(CheckUtf8(text, source_name));
-    SKIFF_RETURN_IF_ERROR(CheckStreamEnds(text, source_name));
+    SKIFF_RETURN_IF_ERROR(CheckStream(text, source_name));
     std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
     for (const auto& doc : docs) {
       if (doc.IsNull() || !doc.IsDefined()) continue;
       Converter conv(source_name);
-      Result<json> obj = conv.Convert(doc, 0);
+      Result<json> obj = conv.Convert(doc, 0, "");
       if (!obj.ok()) return obj.status();
       if (obj->is_null()) continue;
+      size_t first = out.size();
       SKIFF_RETURN_IF_ERROR(
           Expand(std::move(*obj), doc, doc.Mark().line + 1, source_name, 0, &out));
+      for (size_t i = first; i < out.size(); ++i) out[i].duplicate_fields = conv.duplicates();
     }
   } catch (const YAML::Exception& e) {
     return ErrorAt(source_name, e.mark, e.msg);

@@ -12,8 +12,11 @@
 //
 // Failures are BadRequest Statuses naming source, line and column, such as
 // "web.yaml:12:3: illegal map value"; a document that is not a mapping is an
-// error too. The conversion caps nesting depth and total node count so that
-// hostile input (alias bombs) fails instead of exhausting memory.
+// error too. Hostile input fails before it costs memory or stack: collections
+// may nest at most kMaxNestingDepth (api/json_body.h) deep, and aliases may add
+// at most 64 KiB or the stream's own size (whichever is more) to what the
+// stream converts to, which a first pass over the parser's events checks before
+// any node is built or any alias expanded ("billion laughs" bombs).
 //
 // ToYaml prints a JSON value as `kubectl get -o yaml` does: block style,
 // two-space indentation, sequences not indented under their key, keys in
@@ -36,6 +39,9 @@ namespace skiff::api {
 struct YamlDocument {
   nlohmann::json object;
   int line = 1;  // 1-based line where the document (or list item) starts
+  // Keys given twice in one mapping of the document, by path ("metadata.name");
+  // the last value is kept. Strict field validation refuses them.
+  std::vector<std::string> duplicate_fields;
 };
 
 Result<std::vector<YamlDocument>> ParseYamlDocuments(std::string_view text,

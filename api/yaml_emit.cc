@@ -143,10 +143,20 @@ void EmitValueAfterKey(const json& v, int indent, bool in_sequence, std::string*
   }
 }
 
+constexpr size_t kMaxImplicitKey = 1024;
+
 void EmitMapping(const json& obj, int indent, std::string* out) {
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     Indent(indent, out);
-    *out += InlineString(it.key());
+    std::string key = InlineString(it.key());
+    // YAML limits an implicit key to 1024 characters; a longer one is written as
+    // an explicit key ("? key" then ": value" on the next line).
+    if (key.size() > kMaxImplicitKey) {
+      *out += "? " + key + "\n";
+      Indent(indent, out);
+    } else {
+      *out += key;
+    }
     *out += ':';
     EmitValueAfterKey(it.value(), indent, false, out);
   }

@@ -2,6 +2,12 @@
 
 #include <zlib.h>
 
+#include <cctype>
+#include <cstdio>
+#include <string_view>
+
+#include "api/utf8.h"
+
 namespace skiff::apiserver {
 namespace {
 
@@ -13,7 +19,8 @@ bool AcceptsGzip(const httplib::Request& req) {
 std::optional<std::string> Gzip(const std::string& text) {
   z_stream z{};
   constexpr int kGzipWindow = 15 + 16;  // 16: gzip header and trailer
-  if (deflateInit2(&z, 1, Z_DEFLATED, kGzipWindow, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
+  if (deflateInit2(&z, 1, Z_DEFLATED, kGzipWindow, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    return std::nullopt;
   std::string out(deflateBound(&z, text.size()), '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
   z.avail_in = static_cast<uInt>(text.size());
@@ -28,7 +35,8 @@ std::optional<std::string> Gzip(const std::string& text) {
 
 }  // namespace
 
-void SetJsonBody(httplib::Response& res, std::string body, const httplib::Request* req, const char* content_type) {
+void SetJsonBody(httplib::Response& res, std::string body, const httplib::Request* req,
+                 const char* content_type) {
   if (body.size() >= kGzipMinBytes && req && AcceptsGzip(*req)) {
     if (std::optional<std::string> zipped = Gzip(body)) {
       res.set_header("Content-Encoding", "gzip");
@@ -37,6 +45,31 @@ void SetJsonBody(httplib::Response& res, std::string body, const httplib::Reques
     }
   }
   res.set_content(body, content_type);
+}
+
+Status RefuseImpersonation(const httplib::Request& req) {
+  constexpr std::string_view kPrefix = "impersonate-";
+  for (const auto& [name, value] : req.headers) {
+    if (name.size() < kPrefix.size()) continue;
+    bool match = true;
+    for (size_t i = 0; i < kPrefix.size() && match; ++i) {
+      match = std::tolower(static_cast<unsigned char>(name[i])) == kPrefix[i];
+    }
+    if (!match) continue;
+    return Status(Code::kForbidden,
+                  "impersonation is not allowed: the request has an \"" +
+                      api::ReplaceInvalidUtf8(name) +
+                      "\" header, and this server has no authorization to allow it");
+  }
+  return Status::Ok();
+}
+
+void SendInternalError(httplib::Response& res, const std::exception& e,
+                       const httplib::Request& req) {
+  std::fprintf(stderr, "skiff: internal error serving %s %s: %s\n", req.method.c_str(),
+               api::ReplaceInvalidUtf8(req.path).c_str(), e.what());
+  res.headers.clear();
+  SendStatus(res, Status::Internal("an error on the server prevented the request from succeeding"));
 }
 
 Result<int64_t> IntParam(const httplib::Request& req, const std::string& name, int64_t fallback) {

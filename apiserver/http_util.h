@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/json_body.h"
 #include "api/kinds.h"
 #include "apiserver/request_info.h"
 #include "apiserver/status_json.h"
@@ -32,7 +33,7 @@ void SetJsonBody(httplib::Response& res, std::string body, const httplib::Reques
 inline void SendJson(httplib::Response& res, int code, const nlohmann::json& body,
                      const httplib::Request* req = nullptr) {
   res.status = code;
-  SetJsonBody(res, body.dump(), req);
+  SetJsonBody(res, api::DumpJson(body), req);
 }
 
 // A metav1.Status body naming the object of the request when there is one.
@@ -43,10 +44,22 @@ inline void SendStatus(httplib::Response& res, const Status& status, const Reque
 }
 
 inline void AddWarnings(httplib::Response& res, const std::vector<std::string>& warnings) {
-  for (const auto& w : warnings) res.headers.emplace("Warning", "299 - " + nlohmann::json(w).dump());
+  for (const auto& w : warnings) res.headers.emplace("Warning", "299 - " + api::DumpJson(w));
 }
 
-inline Status ResourceNotFound() { return Status::NotFound("the server could not find the requested resource"); }
+inline Status ResourceNotFound() {
+  return Status::NotFound("the server could not find the requested resource");
+}
+
+// Forbidden naming the first Impersonate-* header of req (Impersonate-User,
+// -Group, -Uid, -Extra-<key>), else Ok: skiff has no authorization to decide
+// who may act as whom, so it refuses impersonation rather than ignore it.
+Status RefuseImpersonation(const httplib::Request& req);
+
+// Answers a request whose handling threw: a metav1.Status 500 InternalError
+// whose message says nothing of the exception; its what() goes to stderr.
+void SendInternalError(httplib::Response& res, const std::exception& e,
+                       const httplib::Request& req);
 
 // A non-negative integer query parameter; absent → fallback; malformed → BadRequest.
 Result<int64_t> IntParam(const httplib::Request& req, const std::string& name, int64_t fallback);

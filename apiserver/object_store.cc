@@ -11,6 +11,7 @@
 #include "apiserver/apply/apply.h"
 #include "apiserver/continue_token.h"
 #include "apiserver/object_meta_stamp.h"
+#include "apiserver/stored_object.h"
 
 namespace skiff::apiserver {
 namespace {
@@ -18,7 +19,8 @@ namespace {
 using nlohmann::json;
 
 constexpr int kGenerateNameAttempts = 8;
-const char* const kSystemNamespaces[] = {"default", "kube-system", "kube-public", "kube-node-lease"};
+const char* const kSystemNamespaces[] = {"default", "kube-system", "kube-public",
+                                         "kube-node-lease"};
 
 // Kinds whose metadata.generation counts spec changes.
 bool TracksGeneration(const api::KindInfo& kind) {
@@ -47,7 +49,9 @@ void DropWarningsAlreadyTrue(const json& old_obj, std::vector<std::string>& warn
   Result<api::Decoded> old_decoded = api::Decode(old_obj, api::FieldValidation::kIgnore);
   if (!old_decoded.ok()) return;
   const std::vector<std::string>& known = old_decoded->warnings;
-  std::erase_if(warnings, [&](const std::string& w) { return std::find(known.begin(), known.end(), w) != known.end(); });
+  std::erase_if(warnings, [&](const std::string& w) {
+    return std::find(known.begin(), known.end(), w) != known.end();
+  });
 }
 
 bool HasFinalizers(const json& obj) {
@@ -60,13 +64,14 @@ bool HasFinalizers(const json& obj) {
 }  // namespace
 
 std::string ObjectStore::PrefixFor(const api::KindInfo& kind, const std::string& ns) {
-  std::string prefix = "/" + (kind.group.empty() ? std::string("core") : kind.group) + "/" +
-                       kind.resource + "/";
+  std::string prefix =
+      "/" + (kind.group.empty() ? std::string("core") : kind.group) + "/" + kind.resource + "/";
   if (kind.namespaced && !ns.empty()) prefix += ns + "/";
   return prefix;
 }
 
-std::string ObjectStore::KeyFor(const api::KindInfo& kind, const std::string& ns, const std::string& name) {
+std::string ObjectStore::KeyFor(const api::KindInfo& kind, const std::string& ns,
+                                const std::string& name) {
   return PrefixFor(kind, kind.namespaced ? ns : std::string()) + name;
 }
 
@@ -117,15 +122,16 @@ Status ObjectStore::CheckNamespaceAccepts(const api::KindInfo& kind, const std::
   if (!found.ok()) return found.status();
   if (!*found) return Status::NotFound("namespaces \"" + ns + "\" not found");
   if ((*found)->deleting) {
-    return Status(Code::kForbidden, kind.resource + " is forbidden: unable to create new content in namespace " +
-                                        ns + " because it is being terminated");
+    return Status(Code::kForbidden,
+                  kind.resource + " is forbidden: unable to create new content in namespace " + ns +
+                      " because it is being terminated");
   }
   return Status::Ok();
 }
 
 Result<api::Decoded> ObjectStore::DecodeBody(const api::KindInfo& kind, const std::string& ns,
                                              const json& body, const WriteOptions& opts) {
-  Result<api::Decoded> decoded = api::Decode(body, opts.field_validation);
+  Result<api::Decoded> decoded = api::Decode(body, opts.field_validation, opts.duplicate_fields);
   if (!decoded.ok()) return decoded.status();
   if (decoded->kind != &kind) {
     return Status::BadRequest("the API version in the data (" + decoded->kind->ApiVersion() +
@@ -137,7 +143,8 @@ Result<api::Decoded> ObjectStore::DecodeBody(const api::KindInfo& kind, const st
   if (kind.namespaced) {
     std::string body_ns = meta.value("namespace", std::string());
     if (!body_ns.empty() && body_ns != ns) {
-      return Status::BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+      return Status::BadRequest(
+          "the namespace of the provided object does not match the namespace sent on the request");
     }
     meta["namespace"] = ns;
   } else {
@@ -165,8 +172,8 @@ void ObjectStore::StampNewObject(const api::KindInfo& kind, json& obj) {
   if (kind.kind == "Pod") obj["status"] = {{"phase", "Pending"}};
 }
 
-Result<Written> ObjectStore::Create(const api::KindInfo& kind, const std::string& ns, const json& body,
-                                    const WriteOptions& opts) {
+Result<Written> ObjectStore::Create(const api::KindInfo& kind, const std::string& ns,
+                                    const json& body, const WriteOptions& opts) {
   Result<api::Decoded> decoded = DecodeBody(kind, ns, body, opts);
   if (!decoded.ok()) return decoded.status();
   json& obj = decoded->object;
@@ -175,8 +182,8 @@ Result<Written> ObjectStore::Create(const api::KindInfo& kind, const std::string
   }
   SKIFF_RETURN_IF_ERROR(CheckNamespaceAccepts(kind, ns));
   StampNewObject(kind, obj);
-  SKIFF_RETURN_IF_ERROR(
-      apply::RecordUpdate(kind, json(), obj, opts.field_manager, apply::Scope::kMain, clock_.Now()));
+  SKIFF_RETURN_IF_ERROR(apply::RecordUpdate(kind, json(), obj, opts.field_manager,
+                                            apply::Scope::kMain, clock_.Now()));
   KindHooks* hooks = HooksFor(kind);
   if (hooks) SKIFF_RETURN_IF_ERROR(hooks->BeforeCreate(obj));
   Result<json> stored = StoreNew(kind, ns, obj, opts.dry_run);
@@ -185,7 +192,8 @@ Result<Written> ObjectStore::Create(const api::KindInfo& kind, const std::string
   return Written{std::move(*stored), std::move(decoded->warnings)};
 }
 
-Result<json> ObjectStore::StoreNew(const api::KindInfo& kind, const std::string& ns, json& obj, bool dry_run) {
+Result<json> ObjectStore::StoreNew(const api::KindInfo& kind, const std::string& ns, json& obj,
+                                   bool dry_run) {
   json& meta = obj["metadata"];
   std::string generate = meta.value("generateName", std::string());
   bool generated = meta.value("name", std::string()).empty() && !generate.empty();
@@ -194,8 +202,10 @@ Result<json> ObjectStore::StoreNew(const api::KindInfo& kind, const std::string&
     std::string name = meta.value("name", std::string());
     api::FieldErrors errs = api::Validate(kind, obj);
     if (!errs.empty()) return api::ToInvalidStatus(kind.kind, name, errs);
+    Result<std::string> encoded = EncodeStoredObject(obj);
+    if (!encoded.ok()) return encoded.status();
     if (dry_run) return obj;
-    Result<storage::KeyValue> stored = store_.Create(KeyFor(kind, ns, name), obj.dump());
+    Result<storage::KeyValue> stored = store_.Create(KeyFor(kind, ns, name), std::move(*encoded));
     if (stored.ok()) {
       // The caller is done with obj once it is stored: hand it over, no copy.
       meta["resourceVersion"] = std::to_string(stored->mod_revision);
@@ -226,7 +236,7 @@ Status ObjectStore::RebuildHooks() {
 }
 
 Result<CachedObjectPtr> ObjectStore::GetObject(const api::KindInfo& kind, const std::string& ns,
-                                              const std::string& name) {
+                                               const std::string& name) {
   std::string key = KeyFor(kind, ns, name);
   if (cache_) {
     SKIFF_RETURN_IF_ERROR(cache_->WaitFresh());
@@ -242,14 +252,16 @@ Result<CachedObjectPtr> ObjectStore::GetObject(const api::KindInfo& kind, const 
   return MakeCachedObject(kind, *kv);
 }
 
-Result<json> ObjectStore::Get(const api::KindInfo& kind, const std::string& ns, const std::string& name) {
+Result<json> ObjectStore::Get(const api::KindInfo& kind, const std::string& ns,
+                              const std::string& name) {
   Result<CachedObjectPtr> obj = GetObject(kind, ns, name);
   if (!obj.ok()) return obj.status();
   return ParseCached(**obj);
 }
 
 Result<WatchFilter> ObjectStore::FilterOf(const api::KindInfo& kind, const std::string& ns,
-                                          const std::string& label_selector, const std::string& field_selector) {
+                                          const std::string& label_selector,
+                                          const std::string& field_selector) {
   Result<api::LabelSelector> labels = api::ParseLabelSelector(label_selector);
   if (!labels.ok()) return labels.status();
   Result<api::FieldSelector> fields = api::ParseFieldSelector(field_selector, kind);
@@ -257,8 +269,9 @@ Result<WatchFilter> ObjectStore::FilterOf(const api::KindInfo& kind, const std::
   return WatchFilter{kind.namespaced ? ns : std::string(), std::move(*labels), std::move(*fields)};
 }
 
-Result<Listed> ObjectStore::ListFromStorage(const api::KindInfo& kind, const WatchFilter& filter, int64_t revision,
-                                            std::string start_after, int64_t limit) {
+Result<Listed> ObjectStore::ListFromStorage(const api::KindInfo& kind, const WatchFilter& filter,
+                                            int64_t revision, std::string start_after,
+                                            int64_t limit) {
   storage::ListOptions opts;
   opts.revision = revision;
   opts.start_after = std::move(start_after);
@@ -292,14 +305,16 @@ Result<int64_t> ParseResourceVersion(const std::string& rv) {
   int64_t n = 0;
   auto [end, ec] = std::from_chars(rv.data(), rv.data() + rv.size(), n);
   if (ec != std::errc() || end != rv.data() + rv.size() || n < 0) {
-    return Status::BadRequest("invalid resource version \"" + rv + "\": expected a non-negative integer");
+    return Status::BadRequest("invalid resource version \"" + rv +
+                              "\": expected a non-negative integer");
   }
   return n;
 }
 
 }  // namespace
 
-Result<Listed> ObjectStore::ListObjects(const api::KindInfo& kind, const std::string& ns, const ListQuery& q) {
+Result<Listed> ObjectStore::ListObjects(const api::KindInfo& kind, const std::string& ns,
+                                        const ListQuery& q) {
   Result<WatchFilter> filter = FilterOf(kind, ns, q.label_selector, q.field_selector);
   if (!filter.ok()) return filter.status();
   const std::string& match = q.resource_version_match;
@@ -308,7 +323,8 @@ Result<Listed> ObjectStore::ListObjects(const api::KindInfo& kind, const std::st
                               "\": supported values: \"Exact\", \"NotOlderThan\"");
   }
   if (!match.empty() && q.resource_version.empty()) {
-    return Status::BadRequest("resourceVersionMatch is forbidden unless resourceVersion is provided");
+    return Status::BadRequest(
+        "resourceVersionMatch is forbidden unless resourceVersion is provided");
   }
   int64_t rv = 0;
   if (!q.resource_version.empty()) {
@@ -324,13 +340,16 @@ Result<Listed> ObjectStore::ListObjects(const api::KindInfo& kind, const std::st
     if (!token.ok()) return token.status();
     Result<Listed> page = ListFromStorage(kind, *filter, token->revision, token->last_key, q.limit);
     if (!page.ok() && page.status().code() == Code::kGone) {
-      return Status::Gone("The provided continue parameter is too old to display a consistent list result. "
-                          "You can start a new list without the continue parameter.");
+      return Status::Gone(
+          "The provided continue parameter is too old to display a consistent list result. "
+          "You can start a new list without the continue parameter.");
     }
     return page;
   }
   if (match == "Exact") {
-    if (rv == 0) return Status::BadRequest("resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"");
+    if (rv == 0)
+      return Status::BadRequest(
+          "resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"");
     return ListFromStorage(kind, *filter, rv, "", q.limit);
   }
   if (!cache_) return ListFromStorage(kind, *filter, 0, "", q.limit);
@@ -345,7 +364,8 @@ Result<Listed> ObjectStore::ListObjects(const api::KindInfo& kind, const std::st
   return out;
 }
 
-Result<json> ObjectStore::List(const api::KindInfo& kind, const std::string& ns, const ListQuery& q) {
+Result<json> ObjectStore::List(const api::KindInfo& kind, const std::string& ns,
+                               const ListQuery& q) {
   Result<Listed> listed = ListObjects(kind, ns, q);
   if (!listed.ok()) return listed.status();
   json items = json::array();
@@ -362,8 +382,9 @@ json ObjectStore::ListObject(const api::KindInfo& kind, const Listed& listed, js
   return list;
 }
 
-Result<Written> ObjectStore::Update(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                                    const json& body, const WriteOptions& opts) {
+Result<Written> ObjectStore::Update(const api::KindInfo& kind, const std::string& ns,
+                                    const std::string& name, const json& body,
+                                    const WriteOptions& opts) {
   Result<api::Decoded> decoded = DecodeBody(kind, ns, body, opts);
   if (!decoded.ok()) return decoded.status();
   json& obj = decoded->object;
@@ -395,8 +416,8 @@ Result<Written> ObjectStore::Update(const api::KindInfo& kind, const std::string
   if (TracksGeneration(kind) && obj.value("spec", json()) != old_obj.value("spec", json())) {
     meta["generation"] = old_obj["metadata"].value("generation", 0) + 1;
   }
-  SKIFF_RETURN_IF_ERROR(
-      apply::RecordUpdate(kind, old_obj, obj, opts.field_manager, apply::Scope::kMain, clock_.Now()));
+  SKIFF_RETURN_IF_ERROR(apply::RecordUpdate(kind, old_obj, obj, opts.field_manager,
+                                            apply::Scope::kMain, clock_.Now()));
   KindHooks* hooks = HooksFor(kind);
   if (hooks) SKIFF_RETURN_IF_ERROR(hooks->BeforeUpdate(obj, old_obj));
   Result<json> stored = StoreUpdate(kind, *current, obj, old_obj, opts.dry_run);
@@ -411,11 +432,13 @@ Result<Written> ObjectStore::Update(const api::KindInfo& kind, const std::string
   return Written{std::move(*stored), std::move(decoded->warnings)};
 }
 
-Result<json> ObjectStore::StoreUpdate(const api::KindInfo& kind, const storage::KeyValue& current, json& obj,
-                                      const json& old_obj, bool dry_run) {
+Result<json> ObjectStore::StoreUpdate(const api::KindInfo& kind, const storage::KeyValue& current,
+                                      json& obj, const json& old_obj, bool dry_run) {
   std::string name = obj["metadata"].value("name", "");
   api::FieldErrors errs = api::ValidateUpdate(kind, obj, old_obj);
   if (!errs.empty()) return api::ToInvalidStatus(kind.kind, name, errs);
+  Result<std::string> encoded = EncodeStoredObject(obj);
+  if (!encoded.ok()) return encoded.status();
   if (dry_run || obj == old_obj) return ToApiObject(current);
   if (obj["metadata"].contains("deletionTimestamp") && !HasFinalizers(obj)) {
     Result<storage::KeyValue> gone = store_.Delete(current.key, current.mod_revision);
@@ -423,13 +446,14 @@ Result<json> ObjectStore::StoreUpdate(const api::KindInfo& kind, const storage::
     if (KindHooks* hooks = HooksFor(kind)) hooks->Deleted(old_obj);
     return ToApiObject(*gone);
   }
-  Result<storage::KeyValue> stored = store_.Update(current.key, obj.dump(), current.mod_revision);
+  Result<storage::KeyValue> stored =
+      store_.Update(current.key, std::move(*encoded), current.mod_revision);
   if (!stored.ok()) return ObjectError(kind, name, stored.status());
   return WithResourceVersion(obj, stored->mod_revision);
 }
 
-Result<Deleted> ObjectStore::Delete(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                                    const DeleteOptions& opts) {
+Result<Deleted> ObjectStore::Delete(const api::KindInfo& kind, const std::string& ns,
+                                    const std::string& name, const DeleteOptions& opts) {
   Result<storage::KeyValue> current = store_.Get(KeyFor(kind, ns, name));
   if (!current.ok()) {
     if (current.status().code() == Code::kNotFound) return ObjectNotFound(kind, name);
@@ -443,17 +467,23 @@ Result<Deleted> ObjectStore::Delete(const api::KindInfo& kind, const std::string
   }
   if (opts.precondition_resource_version &&
       *opts.precondition_resource_version != std::to_string(current->mod_revision)) {
-    return Status::Conflict("Precondition failed: ResourceVersion in precondition: " +
-                            *opts.precondition_resource_version +
-                            ", ResourceVersion in object meta: " + std::to_string(current->mod_revision));
+    return Status::Conflict(
+        "Precondition failed: ResourceVersion in precondition: " +
+        *opts.precondition_resource_version +
+        ", ResourceVersion in object meta: " + std::to_string(current->mod_revision));
   }
   if (kind.kind == "Namespace") return DeleteNamespace(*current, std::move(obj));
   if (HasFinalizers(obj)) {
     if (!meta.contains("deletionTimestamp")) {
       meta["deletionTimestamp"] = FormatRfc3339(clock_.Now());
       meta["deletionGracePeriodSeconds"] = 0;
-      Result<storage::KeyValue> marked = store_.Update(current->key, obj.dump(), current->mod_revision);
-      if (!marked.ok()) return marked.status().code() == Code::kConflict ? ObjectModified(kind, name) : marked.status();
+      Result<std::string> encoded = EncodeStoredObject(obj);
+      if (!encoded.ok()) return encoded.status();
+      Result<storage::KeyValue> marked =
+          store_.Update(current->key, std::move(*encoded), current->mod_revision);
+      if (!marked.ok())
+        return marked.status().code() == Code::kConflict ? ObjectModified(kind, name)
+                                                         : marked.status();
       return Deleted{ToApiObject(*marked), false};
     }
     return Deleted{ToApiObject(*current), false};
@@ -473,7 +503,10 @@ Result<Deleted> ObjectStore::DeleteNamespace(const storage::KeyValue& current, j
     ns_obj["metadata"]["deletionTimestamp"] = FormatRfc3339(clock_.Now());
     ns_obj["metadata"]["deletionGracePeriodSeconds"] = 0;
     ns_obj["status"]["phase"] = "Terminating";
-    Result<storage::KeyValue> marked = store_.Update(current.key, ns_obj.dump(), current.mod_revision);
+    Result<std::string> encoded = EncodeStoredObject(ns_obj);
+    if (!encoded.ok()) return encoded.status();
+    Result<storage::KeyValue> marked =
+        store_.Update(current.key, std::move(*encoded), current.mod_revision);
     if (!marked.ok()) return ObjectError(ns_kind, name, marked.status());
     latest = *marked;
   }
@@ -494,9 +527,10 @@ Result<Deleted> ObjectStore::DeleteNamespace(const storage::KeyValue& current, j
   return Deleted{ToApiObject(*gone), true};
 }
 
-Result<CacheWatch> ObjectStore::Watch(const api::KindInfo& kind, WatchFilter filter, int64_t resource_version,
-                                     bool initial_state) {
-  if (!cache_) return Status::Unavailable("watches are served by the watch cache, which is not running");
+Result<CacheWatch> ObjectStore::Watch(const api::KindInfo& kind, WatchFilter filter,
+                                      int64_t resource_version, bool initial_state) {
+  if (!cache_)
+    return Status::Unavailable("watches are served by the watch cache, which is not running");
   // A watch from a revision needs no wait: events after it come from the event
   // window, or live if the cache has not reached it yet.
   if (initial_state) SKIFF_RETURN_IF_ERROR(cache_->WaitFresh());

@@ -38,6 +38,9 @@ struct WriteOptions {
   std::string field_manager;
   // Server-side apply: take over fields other managers own instead of a Conflict.
   bool force = false;
+  // Keys the request body gave twice (api::JsonBody, api::YamlDocument): refused
+  // under kStrict, warned about under kWarn, as unknown fields are.
+  std::vector<std::string> duplicate_fields;
 };
 
 enum class PatchType { kMerge, kJson, kStrategic, kApply };
@@ -92,11 +95,13 @@ class ObjectStore {
   // Creates default, kube-system and kube-public when missing.
   Status EnsureSystemNamespaces();
 
-  Result<Written> Create(const api::KindInfo& kind, const std::string& ns, const nlohmann::json& body,
-                         const WriteOptions& opts);
-  Result<nlohmann::json> Get(const api::KindInfo& kind, const std::string& ns, const std::string& name);
+  Result<Written> Create(const api::KindInfo& kind, const std::string& ns,
+                         const nlohmann::json& body, const WriteOptions& opts);
+  Result<nlohmann::json> Get(const api::KindInfo& kind, const std::string& ns,
+                             const std::string& name);
   // The same as its cached form (text and selectable fields).
-  Result<CachedObjectPtr> GetObject(const api::KindInfo& kind, const std::string& ns, const std::string& name);
+  Result<CachedObjectPtr> GetObject(const api::KindInfo& kind, const std::string& ns,
+                                    const std::string& name);
   // Returns a "<Kind>List" with metadata.resourceVersion and, when cut short, continue.
   Result<nlohmann::json> List(const api::KindInfo& kind, const std::string& ns, const ListQuery& q);
   // The same as cached objects. First pages come from the watch cache (when
@@ -106,28 +111,36 @@ class ObjectStore {
   Result<Written> Update(const api::KindInfo& kind, const std::string& ns, const std::string& name,
                          const nlohmann::json& body, const WriteOptions& opts);
   // PATCH: applies the patch to the live object and writes it as an update, retried
-  // on lost races unless the patch names a resourceVersion. An apply patch
-  // (server-side apply) of an absent object creates it.
-  Result<Written> Patch(const api::KindInfo& kind, const std::string& ns, const std::string& name, PatchType type,
-                        const nlohmann::json& patch, const WriteOptions& opts);
+  // on lost races. A resourceVersion the patch leaves in the object other than the
+  // live one (any patch type may set it) is a precondition: Conflict when stale.
+  // The patched object is bounded as a body is (api::kMaxNestingDepth: BadRequest).
+  // An apply patch (server-side apply) of an absent object creates it.
+  Result<Written> Patch(const api::KindInfo& kind, const std::string& ns, const std::string& name,
+                        PatchType type, const nlohmann::json& patch, const WriteOptions& opts);
   // PATCH of the status subresource: the patched object's status is written.
-  Result<Written> PatchStatus(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                              PatchType type, const nlohmann::json& patch, const WriteOptions& opts = {});
+  Result<Written> PatchStatus(const api::KindInfo& kind, const std::string& ns,
+                              const std::string& name, PatchType type, const nlohmann::json& patch,
+                              const WriteOptions& opts = {});
   // PATCH of the scale subresource (merge or JSON patch of the Scale object).
-  Result<nlohmann::json> PatchScale(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                                    PatchType type, const nlohmann::json& patch, const WriteOptions& opts = {});
+  Result<nlohmann::json> PatchScale(const api::KindInfo& kind, const std::string& ns,
+                                    const std::string& name, PatchType type,
+                                    const nlohmann::json& patch, const WriteOptions& opts = {});
   Result<Deleted> Delete(const api::KindInfo& kind, const std::string& ns, const std::string& name,
                          const DeleteOptions& opts);
   // Deletes every object the query selects; returns the list of what was deleted.
-  Result<nlohmann::json> DeleteCollection(const api::KindInfo& kind, const std::string& ns, const ListQuery& q);
+  Result<nlohmann::json> DeleteCollection(const api::KindInfo& kind, const std::string& ns,
+                                          const ListQuery& q);
 
   // The status subresource: replaces .status only (spec and metadata are kept).
-  Result<Written> UpdateStatus(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                               const nlohmann::json& body, const WriteOptions& opts = {});
+  Result<Written> UpdateStatus(const api::KindInfo& kind, const std::string& ns,
+                               const std::string& name, const nlohmann::json& body,
+                               const WriteOptions& opts = {});
   // The scale subresource (autoscaling/v1 Scale) of kinds with spec.replicas.
-  Result<nlohmann::json> GetScale(const api::KindInfo& kind, const std::string& ns, const std::string& name);
-  Result<nlohmann::json> UpdateScale(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                                     const nlohmann::json& scale, const WriteOptions& opts = {});
+  Result<nlohmann::json> GetScale(const api::KindInfo& kind, const std::string& ns,
+                                  const std::string& name);
+  Result<nlohmann::json> UpdateScale(const api::KindInfo& kind, const std::string& ns,
+                                     const std::string& name, const nlohmann::json& scale,
+                                     const WriteOptions& opts = {});
   // pods/binding: sets spec.nodeName once (Conflict if already bound).
   Status BindPod(const std::string& ns, const std::string& name, const nlohmann::json& binding);
 
@@ -137,16 +150,20 @@ class ObjectStore {
   Result<CacheWatch> Watch(const api::KindInfo& kind, WatchFilter filter, int64_t resource_version,
                            bool initial_state);
   // The revision the cache holds the kind at (0 without a cache).
-  int64_t CacheRevision(const api::KindInfo& kind) { return cache_ ? cache_->For(kind).revision() : 0; }
+  int64_t CacheRevision(const api::KindInfo& kind) {
+    return cache_ ? cache_->For(kind).revision() : 0;
+  }
   // Ends a watch made by Watch.
   void Unwatch(const api::KindInfo& kind, const std::shared_ptr<CacheWatcher>& watcher);
 
   const Clock& clock() const { return clock_; }
 
-  static std::string KeyFor(const api::KindInfo& kind, const std::string& ns, const std::string& name);
+  static std::string KeyFor(const api::KindInfo& kind, const std::string& ns,
+                            const std::string& name);
   static std::string PrefixFor(const api::KindInfo& kind, const std::string& ns);
   // A "<Kind>List" of items with the revision and continue token of listed.
-  static nlohmann::json ListObject(const api::KindInfo& kind, const Listed& listed, nlohmann::json items);
+  static nlohmann::json ListObject(const api::KindInfo& kind, const Listed& listed,
+                                   nlohmann::json items);
   // The stored value as an API object: adds metadata.resourceVersion from the revision.
   static nlohmann::json ToApiObject(const storage::KeyValue& kv);
 
@@ -155,11 +172,12 @@ class ObjectStore {
   // The namespace object from the cache (nullptr: none), or from storage without one.
   Result<CachedObjectPtr> FindNamespace(const std::string& ns);
   // The filter of a LIST or watch (BadRequest for a bad selector).
-  Result<WatchFilter> FilterOf(const api::KindInfo& kind, const std::string& ns, const std::string& label_selector,
+  Result<WatchFilter> FilterOf(const api::KindInfo& kind, const std::string& ns,
+                               const std::string& label_selector,
                                const std::string& field_selector);
   // Pages of storage at revision (0: current) after start_after, filtered.
-  Result<Listed> ListFromStorage(const api::KindInfo& kind, const WatchFilter& filter, int64_t revision,
-                                 std::string start_after, int64_t limit);
+  Result<Listed> ListFromStorage(const api::KindInfo& kind, const WatchFilter& filter,
+                                 int64_t revision, std::string start_after, int64_t limit);
   Result<api::Decoded> DecodeBody(const api::KindInfo& kind, const std::string& ns,
                                   const nlohmann::json& body, const WriteOptions& opts);
   void StampNewObject(const api::KindInfo& kind, nlohmann::json& obj);
@@ -169,15 +187,16 @@ class ObjectStore {
   Result<Deleted> DeleteNamespace(const storage::KeyValue& current, nlohmann::json ns_obj);
   // Validates and stores a stamped new object (generating its name if asked);
   // on success obj is moved into the result.
-  Result<nlohmann::json> StoreNew(const api::KindInfo& kind, const std::string& ns, nlohmann::json& obj,
-                                  bool dry_run);
+  Result<nlohmann::json> StoreNew(const api::KindInfo& kind, const std::string& ns,
+                                  nlohmann::json& obj, bool dry_run);
   // Validates and CAS-writes an update (or completes a pending deletion).
   Result<nlohmann::json> StoreUpdate(const api::KindInfo& kind, const storage::KeyValue& current,
-                                     nlohmann::json& obj, const nlohmann::json& old_obj, bool dry_run);
+                                     nlohmann::json& obj, const nlohmann::json& old_obj,
+                                     bool dry_run);
   // Read-mutate-CAS of one stored object, retried on lost races; precondition_rv
   // (when not empty) must be the current resourceVersion.
-  Result<storage::KeyValue> Modify(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                                   const std::string& precondition_rv,
+  Result<storage::KeyValue> Modify(const api::KindInfo& kind, const std::string& ns,
+                                   const std::string& name, const std::string& precondition_rv,
                                    const std::function<Status(nlohmann::json&)>& change);
 
   storage::Storage& store_;

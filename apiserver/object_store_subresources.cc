@@ -4,6 +4,7 @@
 #include "apiserver/apply/apply.h"
 #include "apiserver/object_store.h"
 #include "apiserver/storage/guaranteed_update.h"
+#include "apiserver/stored_object.h"
 
 namespace skiff::apiserver {
 namespace {
@@ -25,7 +26,8 @@ json ScaleOf(const json& obj) {
     if (meta.contains(f)) scale_meta[f] = meta[f];
   }
   std::string selector;
-  const json& match = obj["spec"].value("selector", json::object()).value("matchLabels", json::object());
+  const json& match =
+      obj["spec"].value("selector", json::object()).value("matchLabels", json::object());
   for (auto it = match.begin(); it != match.end(); ++it) {
     if (!selector.empty()) selector += ",";
     selector += it.key() + "=" + it.value().get<std::string>();
@@ -41,7 +43,8 @@ json ScaleOf(const json& obj) {
 }  // namespace
 
 Result<storage::KeyValue> ObjectStore::Modify(const api::KindInfo& kind, const std::string& ns,
-                                              const std::string& name, const std::string& precondition_rv,
+                                              const std::string& name,
+                                              const std::string& precondition_rv,
                                               const std::function<Status(json&)>& change) {
   auto mutate = [&](const storage::KeyValue& current) -> Result<std::string> {
     if (!precondition_rv.empty() && precondition_rv != std::to_string(current.mod_revision)) {
@@ -49,14 +52,16 @@ Result<storage::KeyValue> ObjectStore::Modify(const api::KindInfo& kind, const s
     }
     json obj = json::parse(current.value);
     SKIFF_RETURN_IF_ERROR(change(obj));
-    return obj.dump();
+    return EncodeStoredObject(obj);
   };
-  Result<storage::KeyValue> written = storage::GuaranteedUpdate(store_, KeyFor(kind, ns, name), mutate);
+  Result<storage::KeyValue> written =
+      storage::GuaranteedUpdate(store_, KeyFor(kind, ns, name), mutate);
   if (!written.ok()) return ObjectError(kind, name, written.status());
   return written;
 }
 
-Result<json> ObjectStore::DeleteCollection(const api::KindInfo& kind, const std::string& ns, const ListQuery& q) {
+Result<json> ObjectStore::DeleteCollection(const api::KindInfo& kind, const std::string& ns,
+                                           const ListQuery& q) {
   Result<Listed> selected = ListObjects(kind, ns, q);
   if (!selected.ok()) return selected.status();
   json deleted = json::array();
@@ -68,13 +73,15 @@ Result<json> ObjectStore::DeleteCollection(const api::KindInfo& kind, const std:
   return ListObject(kind, *selected, std::move(deleted));
 }
 
-Result<Written> ObjectStore::UpdateStatus(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                                          const json& body, const WriteOptions& opts) {
+Result<Written> ObjectStore::UpdateStatus(const api::KindInfo& kind, const std::string& ns,
+                                          const std::string& name, const json& body,
+                                          const WriteOptions& opts) {
   Result<api::Decoded> decoded = DecodeBody(kind, ns, body, {});
   if (!decoded.ok()) return decoded.status();
   const json& incoming = decoded->object;
   if (incoming["metadata"].value("name", "") != name) {
-    return Status::BadRequest("the name of the object does not match the name on the URL (" + name + ")");
+    return Status::BadRequest("the name of the object does not match the name on the URL (" + name +
+                              ")");
   }
   json new_status = incoming.value("status", json::object());
   Result<storage::KeyValue> written =
@@ -83,21 +90,24 @@ Result<Written> ObjectStore::UpdateStatus(const api::KindInfo& kind, const std::
         obj["status"] = new_status;
         api::FieldErrors errs = api::ValidateUpdate(kind, obj, old);
         if (!errs.empty()) return api::ToInvalidStatus(kind.kind, name, errs);
-        return apply::RecordUpdate(kind, old, obj, opts.field_manager, apply::Scope::kStatus, clock_.Now());
+        return apply::RecordUpdate(kind, old, obj, opts.field_manager, apply::Scope::kStatus,
+                                   clock_.Now());
       });
   if (!written.ok()) return written.status();
   return Written{ToApiObject(*written), decoded->warnings};
 }
 
-Result<json> ObjectStore::GetScale(const api::KindInfo& kind, const std::string& ns, const std::string& name) {
+Result<json> ObjectStore::GetScale(const api::KindInfo& kind, const std::string& ns,
+                                   const std::string& name) {
   if (!kind.has_scale) return Status::NotFound("the server could not find the requested resource");
   Result<json> obj = Get(kind, ns, name);
   if (!obj.ok()) return obj.status();
   return ScaleOf(*obj);
 }
 
-Result<json> ObjectStore::UpdateScale(const api::KindInfo& kind, const std::string& ns, const std::string& name,
-                                      const json& scale, const WriteOptions& opts) {
+Result<json> ObjectStore::UpdateScale(const api::KindInfo& kind, const std::string& ns,
+                                      const std::string& name, const json& scale,
+                                      const WriteOptions& opts) {
   if (!kind.has_scale) return Status::NotFound("the server could not find the requested resource");
   const json spec = scale.is_object() ? scale.value("spec", json::object()) : json::object();
   auto replicas = spec.find("replicas");
@@ -109,15 +119,17 @@ Result<json> ObjectStore::UpdateScale(const api::KindInfo& kind, const std::stri
                                               "must be greater than or equal to 0")});
   }
   int64_t want = replicas->get<int64_t>();
-  Result<storage::KeyValue> written = Modify(kind, ns, name, ResourceVersionOf(scale), [&](json& obj) -> Status {
-    if (obj["spec"].value("replicas", int64_t{-1}) != want) {
-      json old = obj;
-      obj["spec"]["replicas"] = want;
-      obj["metadata"]["generation"] = obj["metadata"].value("generation", 0) + 1;
-      return apply::RecordUpdate(kind, old, obj, opts.field_manager, apply::Scope::kScale, clock_.Now());
-    }
-    return Status::Ok();
-  });
+  Result<storage::KeyValue> written =
+      Modify(kind, ns, name, ResourceVersionOf(scale), [&](json& obj) -> Status {
+        if (obj["spec"].value("replicas", int64_t{-1}) != want) {
+          json old = obj;
+          obj["spec"]["replicas"] = want;
+          obj["metadata"]["generation"] = obj["metadata"].value("generation", 0) + 1;
+          return apply::RecordUpdate(kind, old, obj, opts.field_manager, apply::Scope::kScale,
+                                     clock_.Now());
+        }
+        return Status::Ok();
+      });
   if (!written.ok()) return written.status();
   return ScaleOf(ToApiObject(*written));
 }
@@ -142,7 +154,9 @@ Status ObjectStore::BindPod(const std::string& ns, const std::string& name, cons
     pod["spec"]["nodeName"] = node;
     json& conditions = pod["status"]["conditions"];
     if (!conditions.is_array()) conditions = json::array();
-    conditions.push_back({{"type", "PodScheduled"}, {"status", "True"}, {"lastProbeTime", nullptr},
+    conditions.push_back({{"type", "PodScheduled"},
+                          {"status", "True"},
+                          {"lastProbeTime", nullptr},
                           {"lastTransitionTime", FormatRfc3339(clock_.Now())}});
     return Status::Ok();
   });

@@ -4,10 +4,11 @@
 #include <unordered_map>
 
 #include "api/decode.h"
+#include "api/fields/field_selector.h"
+#include "api/json_body.h"
+#include "api/labels/label_selector.h"
 #include "api/protobuf/decode_protobuf.h"
 #include "api/yaml.h"
-#include "api/fields/field_selector.h"
-#include "api/labels/label_selector.h"
 #include "apiserver/apply/apply.h"
 #include "apiserver/http_util.h"
 #include "apiserver/printers/table.h"
@@ -22,39 +23,52 @@ constexpr int64_t kDefaultWatchTimeoutSeconds = 1800;
 
 Result<WriteOptions> WriteOptionsOf(const httplib::Request& req) {
   WriteOptions opts;
-  Result<api::FieldValidation> validation = api::ParseFieldValidation(req.get_param_value("fieldValidation"));
+  Result<api::FieldValidation> validation =
+      api::ParseFieldValidation(req.get_param_value("fieldValidation"));
   if (!validation.ok()) return validation.status();
   opts.field_validation = *validation;
   std::string dry_run = req.get_param_value("dryRun");
   if (!dry_run.empty() && dry_run != "All") {
-    return Status::BadRequest("dryRun: Unsupported value: \"" + dry_run + "\": supported values: \"All\"");
+    return Status::BadRequest("dryRun: Unsupported value: \"" + dry_run +
+                              "\": supported values: \"All\"");
   }
   opts.dry_run = dry_run == "All";
-  opts.field_manager = apply::FieldManagerOf(req.get_param_value("fieldManager"), req.get_header_value("User-Agent"));
+  opts.field_manager = apply::FieldManagerOf(req.get_param_value("fieldManager"),
+                                             req.get_header_value("User-Agent"));
   opts.force = req.get_param_value("force") == "true";
   return opts;
 }
 
 // A YAML body holding exactly one object; errors name the line and column.
-Result<json> YamlBody(const std::string& body) {
+Result<api::JsonBody> YamlBody(const std::string& body) {
   Result<std::vector<api::YamlDocument>> docs = api::ParseYamlDocuments(body, "body");
   if (!docs.ok()) return Status::BadRequest(docs.status().message());
-  if (docs->size() != 1) return Status::BadRequest("the body must hold exactly one object, not " + std::to_string(docs->size()));
-  return std::move((*docs)[0].object);
+  if (docs->size() != 1)
+    return Status::BadRequest("the body must hold exactly one object, not " +
+                              std::to_string(docs->size()));
+  api::YamlDocument& doc = (*docs)[0];
+  return api::JsonBody{std::move(doc.object), std::move(doc.duplicate_fields)};
 }
 
-Result<json> BodyJson(const httplib::Request& req) {
+// The body as JSON, with the keys it gave twice (for strict field validation).
+Result<api::JsonBody> BodyJson(const httplib::Request& req) {
   std::string type = req.get_header_value("Content-Type");
   std::string media = type.substr(0, type.find(';'));
   // kubectl 1.32+ sends `create <generator>` bodies in protobuf; they decode to the same JSON.
-  if (media == api::kProtobufMediaType) return api::DecodeKubernetesProtobuf(req.body);
-  if (!media.empty() && media != "application/json" && media != "application/yaml" && media != "*/*") {
-    return Status(Code::kUnsupportedMediaType,
-                  "the body of the request was in an unknown format - accepted media types include: "
-                  "application/json, application/yaml, application/vnd.kubernetes.protobuf");
+  if (media == api::kProtobufMediaType) {
+    Result<json> decoded = api::DecodeKubernetesProtobuf(req.body);
+    if (!decoded.ok()) return decoded.status();
+    return api::JsonBody{std::move(*decoded), {}};
+  }
+  if (!media.empty() && media != "application/json" && media != "application/yaml" &&
+      media != "*/*") {
+    return Status(
+        Code::kUnsupportedMediaType,
+        "the body of the request was in an unknown format - accepted media types include: "
+        "application/json, application/yaml, application/vnd.kubernetes.protobuf");
   }
   if (media == "application/yaml") return YamlBody(req.body);
-  return api::ParseJson(req.body);
+  return api::ParseJsonBody(req.body);
 }
 
 Result<PatchType> PatchTypeOf(const httplib::Request& req) {
@@ -65,19 +79,23 @@ Result<PatchType> PatchTypeOf(const httplib::Request& req) {
   if (media == "application/strategic-merge-patch+json") return PatchType::kStrategic;
   if (media == "application/apply-patch+yaml") {
     if (req.get_param_value("fieldManager").empty()) {
-      return Status::Invalid("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
-                             {{"fieldManager", "FieldValueRequired", "Required value: is required for apply patch"}});
+      return Status::Invalid(
+          "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for "
+          "apply patch",
+          {{"fieldManager", "FieldValueRequired", "Required value: is required for apply patch"}});
     }
     return PatchType::kApply;
   }
-  return Status(Code::kUnsupportedMediaType, "the body of the request was in an unknown format - accepted media types include: "
-                "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
-                "application/strategic-merge-patch+json");
+  return Status(
+      Code::kUnsupportedMediaType,
+      "the body of the request was in an unknown format - accepted media types include: "
+      "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
+      "application/strategic-merge-patch+json");
 }
 
 // A patch body: JSON, or YAML for apply patches.
-Result<json> PatchBody(const httplib::Request& req, PatchType type) {
-  Result<json> parsed = api::ParseJson(req.body);
+Result<api::JsonBody> PatchBody(const httplib::Request& req, PatchType type) {
+  Result<api::JsonBody> parsed = api::ParseJsonBody(req.body);
   if (parsed.ok() || type != PatchType::kApply) return parsed;
   return YamlBody(req.body);
 }
@@ -85,18 +103,25 @@ Result<json> PatchBody(const httplib::Request& req, PatchType type) {
 Result<ListQuery> ListQueryOf(const httplib::Request& req) {
   Result<int64_t> limit = IntParam(req, "limit", 0);
   if (!limit.ok()) return limit.status();
-  return ListQuery{req.get_param_value("labelSelector"), req.get_param_value("fieldSelector"), *limit,
-                   req.get_param_value("continue"), req.get_param_value("resourceVersion"),
+  return ListQuery{req.get_param_value("labelSelector"),
+                   req.get_param_value("fieldSelector"),
+                   *limit,
+                   req.get_param_value("continue"),
+                   req.get_param_value("resourceVersion"),
                    req.get_param_value("resourceVersionMatch")};
 }
 
 DeleteOptions DeleteOptionsOf(const httplib::Request& req) {
   DeleteOptions opts;
   if (req.body.empty()) return opts;
-  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (!body.is_object() || !body.contains("preconditions") || !body["preconditions"].is_object()) return opts;
+  Result<api::JsonBody> parsed = api::ParseJsonBody(req.body);
+  if (!parsed.ok()) return opts;
+  const json& body = parsed->value;
+  if (!body.is_object() || !body.contains("preconditions") || !body["preconditions"].is_object())
+    return opts;
   const json& pre = body["preconditions"];
-  if (pre.contains("uid") && pre["uid"].is_string()) opts.precondition_uid = pre["uid"].get<std::string>();
+  if (pre.contains("uid") && pre["uid"].is_string())
+    opts.precondition_uid = pre["uid"].get<std::string>();
   if (pre.contains("resourceVersion") && pre["resourceVersion"].is_string()) {
     opts.precondition_resource_version = pre["resourceVersion"].get<std::string>();
   }
@@ -128,29 +153,34 @@ Result<TableOptions> TableOptionsOf(const httplib::Request& req) {
 }
 
 // Sends obj (or a list) as JSON, or as a Table when the client asked for one.
-void SendObjects(httplib::Response& res, const httplib::Request& req, const api::KindInfo& kind, const json& body,
-                 const Clock& clock, const RequestInfo& info) {
+void SendObjects(httplib::Response& res, const httplib::Request& req, const api::KindInfo& kind,
+                 const json& body, const Clock& clock, const RequestInfo& info) {
   if (!WantsTable(req)) return SendJson(res, 200, body);
   Result<TableOptions> opts = TableOptionsOf(req);
   if (!opts.ok()) return SendStatus(res, opts.status(), info);
   bool is_list = body.contains("items");
-  std::vector<json> objects = is_list ? body["items"].get<std::vector<json>>() : std::vector<json>{body};
+  std::vector<json> objects =
+      is_list ? body["items"].get<std::vector<json>>() : std::vector<json>{body};
   const json& meta = body["metadata"];
   json table = ToTable(kind, objects, *opts, clock, meta.value("resourceVersion", ""),
                        is_list ? meta.value("continue", "") : "");
   res.status = 200;
-  SetJsonBody(res, table.dump(), &req, kTableContentType);
+  SetJsonBody(res, api::DumpJson(table), &req, kTableContentType);
 }
 
 std::string EventLine(const char* type, const json& object) {
-  return json{{"type", type}, {"object", object}}.dump() + "\n";
+  return api::DumpJson(json{{"type", type}, {"object", object}}) + "\n";
 }
 
 // An event line around an object already in JSON text: no parse, no render.
 std::string EventLine(const char* type, const std::string& object_text) {
   std::string line;
   line.reserve(object_text.size() + 32);
-  line.append("{\"type\":\"").append(type).append("\",\"object\":").append(object_text).append("}\n");
+  line.append("{\"type\":\"")
+      .append(type)
+      .append("\",\"object\":")
+      .append(object_text)
+      .append("}\n");
   return line;
 }
 
@@ -167,7 +197,11 @@ std::string ListText(const api::KindInfo& kind, const Listed& listed) {
   }
   json meta = {{"resourceVersion", std::to_string(listed.revision)}};
   if (!listed.continue_token.empty()) meta["continue"] = listed.continue_token;
-  out.append("],\"kind\":\"").append(kind.kind).append("List\",\"metadata\":").append(meta.dump()).append("}");
+  out.append("],\"kind\":\"")
+      .append(kind.kind)
+      .append("List\",\"metadata\":")
+      .append(api::DumpJson(meta))
+      .append("}");
   return out;
 }
 
@@ -190,7 +224,8 @@ struct WatchState {
   int64_t last_revision = 0;
   std::chrono::steady_clock::time_point last_bookmark = std::chrono::steady_clock::now();
   OpenWatch open;
-  WatchState(ObjectStore& o, const api::KindInfo& k, ApiMetrics& m) : objects(o), kind(k), open(m) {}
+  WatchState(ObjectStore& o, const api::KindInfo& k, ApiMetrics& m)
+      : objects(o), kind(k), open(m) {}
   ~WatchState() {
     if (watcher) {
       watcher->Stop();
@@ -203,7 +238,19 @@ struct WatchState {
 
 void ResourceHandlers::Handle(const RequestInfo& info, const httplib::Request& req,
                               httplib::Response& res) const {
-  const api::KindInfo* kind = info.is_resource ? api::FindResource(info.group, info.resource) : nullptr;
+  try {
+    Status refused = RefuseImpersonation(req);
+    if (!refused.ok()) return SendStatus(res, refused, info);
+    Route(info, req, res);
+  } catch (const std::exception& e) {
+    SendInternalError(res, e, req);
+  }
+}
+
+void ResourceHandlers::Route(const RequestInfo& info, const httplib::Request& req,
+                             httplib::Response& res) const {
+  const api::KindInfo* kind =
+      info.is_resource ? api::FindResource(info.group, info.resource) : nullptr;
   if (!kind || kind->version != info.version || (!kind->namespaced && !info.namespace_.empty())) {
     return SendStatus(res, ResourceNotFound(), info);
   }
@@ -215,21 +262,24 @@ void ResourceHandlers::Handle(const RequestInfo& info, const httplib::Request& r
   if (info.verb == "patch") return Patch(*kind, info, req, res);
   if (info.verb == "delete") return Delete(*kind, info, req, res);
   if (info.verb == "deletecollection") return DeleteCollection(*kind, info, req, res);
-  SendStatus(res, Status(Code::kMethodNotAllowed, "the server does not allow this method on the requested resource"),
+  SendStatus(res,
+             Status(Code::kMethodNotAllowed,
+                    "the server does not allow this method on the requested resource"),
              info);
 }
 
-void ResourceHandlers::Get(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
-                           httplib::Response& res) const {
+void ResourceHandlers::Get(const api::KindInfo& kind, const RequestInfo& info,
+                           const httplib::Request& req, httplib::Response& res) const {
   Result<CachedObjectPtr> obj = objects_.GetObject(kind, info.namespace_, info.name);
   if (!obj.ok()) return SendStatus(res, obj.status(), info);
-  if (WantsTable(req)) return SendObjects(res, req, kind, ParseCached(**obj), objects_.clock(), info);
+  if (WantsTable(req))
+    return SendObjects(res, req, kind, ParseCached(**obj), objects_.clock(), info);
   res.status = 200;
   SetJsonBody(res, (*obj)->text, &req);
 }
 
-void ResourceHandlers::List(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
-                            httplib::Response& res) const {
+void ResourceHandlers::List(const api::KindInfo& kind, const RequestInfo& info,
+                            const httplib::Request& req, httplib::Response& res) const {
   Result<ListQuery> q = ListQueryOf(req);
   if (!q.ok()) return SendStatus(res, q.status(), info);
   Result<Listed> listed = objects_.ListObjects(kind, info.namespace_, *q);
@@ -243,49 +293,55 @@ void ResourceHandlers::List(const api::KindInfo& kind, const RequestInfo& info, 
   std::vector<json> objects;
   objects.reserve(listed->items.size());
   for (const CachedObjectPtr& obj : listed->items) objects.push_back(ParseCached(*obj));
-  json table = ToTable(kind, objects, *opts, objects_.clock(), std::to_string(listed->revision), listed->continue_token);
+  json table = ToTable(kind, objects, *opts, objects_.clock(), std::to_string(listed->revision),
+                       listed->continue_token);
   res.status = 200;
-  SetJsonBody(res, table.dump(), &req, kTableContentType);
+  SetJsonBody(res, api::DumpJson(table), &req, kTableContentType);
 }
 
-void ResourceHandlers::Write(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
-                             httplib::Response& res) const {
+void ResourceHandlers::Write(const api::KindInfo& kind, const RequestInfo& info,
+                             const httplib::Request& req, httplib::Response& res) const {
   Result<WriteOptions> opts = WriteOptionsOf(req);
   if (!opts.ok()) return SendStatus(res, opts.status(), info);
-  Result<json> body = BodyJson(req);
+  Result<api::JsonBody> body = BodyJson(req);
   if (!body.ok()) return SendStatus(res, body.status(), info);
+  opts->duplicate_fields = std::move(body->duplicate_fields);
   bool create = info.verb == "create";
-  Result<Written> written = create ? objects_.Create(kind, info.namespace_, *body, *opts)
-                                   : objects_.Update(kind, info.namespace_, info.name, *body, *opts);
+  Result<Written> written =
+      create ? objects_.Create(kind, info.namespace_, body->value, *opts)
+             : objects_.Update(kind, info.namespace_, info.name, body->value, *opts);
   if (!written.ok()) return SendStatus(res, written.status(), info);
   AddWarnings(res, written->warnings);
   SendJson(res, create ? 201 : 200, written->object);
 }
 
-void ResourceHandlers::Patch(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
-                             httplib::Response& res) const {
+void ResourceHandlers::Patch(const api::KindInfo& kind, const RequestInfo& info,
+                             const httplib::Request& req, httplib::Response& res) const {
   Result<WriteOptions> opts = WriteOptionsOf(req);
   if (!opts.ok()) return SendStatus(res, opts.status(), info);
   Result<PatchType> type = PatchTypeOf(req);
   if (!type.ok()) return SendStatus(res, type.status(), info);
-  Result<json> body = PatchBody(req, *type);
+  Result<api::JsonBody> body = PatchBody(req, *type);
   if (!body.ok()) return SendStatus(res, body.status(), info);
+  opts->duplicate_fields = std::move(body->duplicate_fields);
+  const json& patch = body->value;
   const std::string& sub = info.subresource;
   if (sub == "scale" && kind.has_scale) {
-    Result<json> scale = objects_.PatchScale(kind, info.namespace_, info.name, *type, *body, *opts);
+    Result<json> scale = objects_.PatchScale(kind, info.namespace_, info.name, *type, patch, *opts);
     return scale.ok() ? SendJson(res, 200, *scale) : SendStatus(res, scale.status(), info);
   }
-  Result<Written> written = sub == "status" && kind.has_status
-                                ? objects_.PatchStatus(kind, info.namespace_, info.name, *type, *body, *opts)
-                            : sub.empty() ? objects_.Patch(kind, info.namespace_, info.name, *type, *body, *opts)
-                                          : Result<Written>(ResourceNotFound());
+  Result<Written> written =
+      sub == "status" && kind.has_status
+          ? objects_.PatchStatus(kind, info.namespace_, info.name, *type, patch, *opts)
+      : sub.empty() ? objects_.Patch(kind, info.namespace_, info.name, *type, patch, *opts)
+                    : Result<Written>(ResourceNotFound());
   if (!written.ok()) return SendStatus(res, written.status(), info);
   AddWarnings(res, written->warnings);
   SendJson(res, 200, written->object);
 }
 
-void ResourceHandlers::Delete(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
-                              httplib::Response& res) const {
+void ResourceHandlers::Delete(const api::KindInfo& kind, const RequestInfo& info,
+                              const httplib::Request& req, httplib::Response& res) const {
   Result<Deleted> deleted = objects_.Delete(kind, info.namespace_, info.name, DeleteOptionsOf(req));
   if (!deleted.ok()) return SendStatus(res, deleted.status(), info);
   if (!deleted->removed) return SendJson(res, 202, deleted->object);
@@ -301,8 +357,8 @@ void ResourceHandlers::DeleteCollection(const api::KindInfo& kind, const Request
   deleted.ok() ? SendJson(res, 200, *deleted) : SendStatus(res, deleted.status(), info);
 }
 
-void ResourceHandlers::Subresource(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
-                                   httplib::Response& res) const {
+void ResourceHandlers::Subresource(const api::KindInfo& kind, const RequestInfo& info,
+                                   const httplib::Request& req, httplib::Response& res) const {
   if (req.method == "PATCH") return Patch(kind, info, req, res);
   const std::string& sub = info.subresource;
   const std::string& ns = info.namespace_;
@@ -310,46 +366,51 @@ void ResourceHandlers::Subresource(const api::KindInfo& kind, const RequestInfo&
   bool replace = req.method == "PUT";
   if (sub == "status" && kind.has_status && (read || replace)) {
     if (read) return Get(kind, info, req, res);
-    Result<json> body = BodyJson(req);
+    Result<api::JsonBody> body = BodyJson(req);
     Result<WriteOptions> opts = WriteOptionsOf(req);
     if (!opts.ok()) return SendStatus(res, opts.status(), info);
-    Result<Written> written = body.ok() ? objects_.UpdateStatus(kind, ns, info.name, *body, *opts)
-                                        : Result<Written>(body.status());
+    Result<Written> written = body.ok()
+                                  ? objects_.UpdateStatus(kind, ns, info.name, body->value, *opts)
+                                  : Result<Written>(body.status());
     if (!written.ok()) return SendStatus(res, written.status(), info);
     AddWarnings(res, written->warnings);
     return SendJson(res, 200, written->object);
   }
   if (sub == "scale" && kind.has_scale && (read || replace)) {
-    Result<json> body = read ? Result<json>(json()) : BodyJson(req);
+    Result<api::JsonBody> body = read ? Result<api::JsonBody>(api::JsonBody{}) : BodyJson(req);
     Result<WriteOptions> opts = WriteOptionsOf(req);
     if (!opts.ok()) return SendStatus(res, opts.status(), info);
-    Result<json> scale = !body.ok()  ? Result<json>(body.status())
-                         : read      ? objects_.GetScale(kind, ns, info.name)
-                                     : objects_.UpdateScale(kind, ns, info.name, *body, *opts);
+    Result<json> scale = !body.ok() ? Result<json>(body.status())
+                         : read     ? objects_.GetScale(kind, ns, info.name)
+                                    : objects_.UpdateScale(kind, ns, info.name, body->value, *opts);
     return scale.ok() ? SendJson(res, 200, *scale) : SendStatus(res, scale.status(), info);
   }
   if (sub == "binding" && kind.kind == "Pod" && req.method == "POST") {
-    Result<json> body = BodyJson(req);
-    Status bound = body.ok() ? objects_.BindPod(ns, info.name, *body) : body.status();
+    Result<api::JsonBody> body = BodyJson(req);
+    Status bound = body.ok() ? objects_.BindPod(ns, info.name, body->value) : body.status();
     if (!bound.ok()) return SendStatus(res, bound, info);
     return SendJson(res, 201, StatusToJson(Status::Ok()));
   }
-  if ((sub == "log" || sub == "exec" || sub == "attach" || sub == "portforward") && kind.kind == "Pod") {
-    return SendStatus(res, Status::Unavailable("pods/" + sub + " is served by the node agent, which is not running"),
-                      info);
+  if ((sub == "log" || sub == "exec" || sub == "attach" || sub == "portforward") &&
+      kind.kind == "Pod") {
+    return SendStatus(
+        res,
+        Status::Unavailable("pods/" + sub + " is served by the node agent, which is not running"),
+        info);
   }
   SendStatus(res, ResourceNotFound(), info);
 }
 
-void ResourceHandlers::Watch(const api::KindInfo& kind, const RequestInfo& info, const httplib::Request& req,
-                             httplib::Response& res) const {
+void ResourceHandlers::Watch(const api::KindInfo& kind, const RequestInfo& info,
+                             const httplib::Request& req, httplib::Response& res) const {
   Result<int64_t> rv = IntParam(req, "resourceVersion", 0);
   if (!rv.ok()) return SendStatus(res, rv.status(), info);
   Result<int64_t> timeout_s = IntParam(req, "timeoutSeconds", kDefaultWatchTimeoutSeconds);
   if (!timeout_s.ok()) return SendStatus(res, timeout_s.status(), info);
   std::string field_selector = req.get_param_value("fieldSelector");
   if (!info.name.empty()) {
-    field_selector = "metadata.name=" + info.name + (field_selector.empty() ? "" : "," + field_selector);
+    field_selector =
+        "metadata.name=" + info.name + (field_selector.empty() ? "" : "," + field_selector);
   }
   Result<api::LabelSelector> labels = api::ParseLabelSelector(req.get_param_value("labelSelector"));
   if (!labels.ok()) return SendStatus(res, labels.status(), info);
@@ -365,15 +426,18 @@ void ResourceHandlers::Watch(const api::KindInfo& kind, const RequestInfo& info,
   // Renders one event in the negotiated form: the object's text, or a one-row Table.
   auto render = [&kind, &clock, as_table, row_opts](const char* type, const CachedObject& obj) {
     if (!as_table) return EventLine(type, obj.text);
-    return EventLine(type, ToTable(kind, {ParseCached(obj)}, row_opts, clock, std::to_string(obj.mod_revision)));
+    return EventLine(
+        type, ToTable(kind, {ParseCached(obj)}, row_opts, clock, std::to_string(obj.mod_revision)));
   };
 
   // Without a resourceVersion (or with "0") the client wants the current state
   // first, as ADDED events; otherwise the events after its revision.
-  WatchFilter filter{kind.namespaced ? info.namespace_ : std::string(), std::move(*labels), std::move(*fields)};
+  WatchFilter filter{kind.namespaced ? info.namespace_ : std::string(), std::move(*labels),
+                     std::move(*fields)};
   bool initial_state = *rv == 0;
   Result<CacheWatch> watch = objects_.Watch(kind, std::move(filter), *rv, initial_state);
-  if (!watch.ok() && watch.status().code() != Code::kGone) return SendStatus(res, watch.status(), info);
+  if (!watch.ok() && watch.status().code() != Code::kGone)
+    return SendStatus(res, watch.status(), info);
   auto state = std::make_shared<WatchState>(objects_, kind, metrics_);
   if (!watch.ok()) {
     json status = StatusToJson(watch.status());
@@ -414,12 +478,14 @@ void ResourceHandlers::Watch(const api::KindInfo& kind, const RequestInfo& info,
             out += render(WatchEventTypeName(ev.type), *ev.object);
           }
           auto now = std::chrono::steady_clock::now();
-          if (bookmarks && now - state->last_bookmark >= kBookmarkInterval && events.size() < kMaxEventsPerWrite) {
+          if (bookmarks && now - state->last_bookmark >= kBookmarkInterval &&
+              events.size() < kMaxEventsPerWrite) {
             state->last_bookmark = now;
             int64_t at = std::max(state->last_revision, drained_through);
-            out += EventLine("BOOKMARK", json{{"kind", kind.kind},
-                                              {"apiVersion", kind.ApiVersion()},
-                                              {"metadata", {{"resourceVersion", std::to_string(at)}}}});
+            out += EventLine("BOOKMARK",
+                             json{{"kind", kind.kind},
+                                  {"apiVersion", kind.ApiVersion()},
+                                  {"metadata", {{"resourceVersion", std::to_string(at)}}}});
           }
           if (!out.empty() && !sink.write(out.data(), out.size())) return false;
         }

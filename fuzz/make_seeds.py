@@ -271,11 +271,78 @@ def layers():
     write("layer", "links.tar.gz", gzip.compress(links, mtime=0))
 
 
+# --- hostile inputs (issue 15) ----------------------------------------------
+# Small seeds of each class that once took the server down or cost it memory:
+# nesting just past the limit (100) and well past it, alias bombs and cycles,
+# bytes that are not UTF-8, duplicate keys, JSON patches that grow the object
+# one operation at a time. Mutations lengthen runs of brackets from here.
+
+def deep_objects(depth, extra=""):
+    return "".join('{%s"a":' % extra for _ in range(depth)) + "1" + "}" * depth
+
+
+def deep_arrays(depth):
+    return "[" * depth + "]" * depth
+
+
+def alias_bomb():
+    out = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a ["lol","lol"]\n'
+    for level in "bcdefghij":
+        prev = "*" + chr(ord(level) - 1)
+        out += "  %s: &%s [%s]\n" % (level, level, ",".join([prev] * 9))
+    return out
+
+
+def hostile():
+    pod = '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"deep"},"spec":%s}'
+    write("decode", "hostile-deep-objects.json", pod % deep_objects(101))
+    write("decode", "hostile-deep-arrays.json", pod % deep_arrays(300))
+    write("decode", "hostile-at-limit.json", pod % deep_objects(98))
+    # Deep enough to overflow the stack of the code before the bound (under
+    # ASan, decode_fuzz at 30,000 levels, patch_fuzz at 3,000): every ctest run
+    # replays them.
+    write("decode", "hostile-deep-objects-30000.json", pod % deep_objects(30000))
+    write("decode", "hostile-deep-arrays-60000.json", pod % deep_arrays(60000))
+    write("decode", "hostile-utf8.json",
+          b'{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"u\xff","annotations":'
+          b'{"a":"x\xfe\xc3y"}},"data":{"k":"\xed\xa0\x80"}}')
+    write("decode", "hostile-duplicates.json",
+          '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","name":"b"},'
+          '"data":{"k":"1","k":"2"},"kind":"ConfigMap"}')
+
+    write("yaml_documents", "hostile-alias-bomb.yaml", alias_bomb())
+    write("yaml_documents", "hostile-alias-cycle.yaml", "a: &a [*a]\n---\nb: &b {c: *b}\n")
+    write("yaml_documents", "hostile-deep-flow.yaml", "a: " + deep_arrays(150) + "\n")
+    write("yaml_documents", "hostile-deep-block.yaml", "a:\n" + "- " * 150 + "1\n")
+    write("yaml_documents", "hostile-deep-flow-5000.yaml", "a: " + deep_arrays(5000) + "\n")
+    write("yaml_documents", "hostile-duplicates.yaml",
+          "metadata:\n  name: a\n  name: b\nspec: {x: 1, x: 2}\n")
+    write("yaml_documents", "hostile-utf8.yaml", b"a: \"\\uD800\"\nb: \xff\n")
+
+    write("patch", "hostile-merge-deep.json", '{"spec":%s}' % deep_objects(150))
+    write("patch", "hostile-smp-replace-deep.json",
+          '{"spec":%s}' % deep_objects(150, '"$patch":"replace",'))
+    write("patch", "hostile-merge-deep-5000.json", '{"spec":%s}' % deep_objects(5000))
+    write("patch", "hostile-smp-replace-deep-3000.json",
+          '{"spec":%s}' % deep_objects(3000, '"$patch":"replace",'))
+    chain = [{"op": "add", "path": "/metadata/annotations", "value": {}}]
+    path = "/metadata/annotations"
+    for _ in range(120):
+        path += "/a"
+        chain.append({"op": "add", "path": path, "value": {}})
+    write("patch", "hostile-json-chain.json", json.dumps(chain))
+    doubling = [{"op": "copy", "from": "/spec", "path": "/spec/c%d" % i} for i in range(40)]
+    write("patch", "hostile-json-copies.json", json.dumps(doubling))
+    write("patch", "hostile-duplicates.json", '{"spec":{"replicas":1,"replicas":2}}')
+    write("patch", "hostile-utf8.json", b'{"metadata":{"labels":{"a":"\xff"}}}')
+
+
 def main():
     manifests()
     small_inputs()
     protobuf()
     layers()
+    hostile()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/json_body.h"
 #include "api/patch/patch.h"
 
 namespace skiff::api {
@@ -214,6 +215,55 @@ bool Apply(json& doc, const Operation& op, std::string* error) {
   return false;
 }
 
+// About the bytes of value's JSON text, counted without recursion.
+uint64_t ApproximateSize(const json& value) {
+  uint64_t size = 0;
+  std::vector<const json*> pending = {&value};
+  while (!pending.empty()) {
+    const json* v = pending.back();
+    pending.pop_back();
+    size += 4;
+    if (v->is_string()) size += v->get_ref<const std::string&>().size();
+    if (v->is_object()) {
+      for (auto it = v->begin(); it != v->end(); ++it) {
+        size += it.key().size() + 4;
+        pending.push_back(&it.value());
+      }
+    } else if (v->is_array()) {
+      for (const json& item : *v) pending.push_back(&item);
+    }
+  }
+  return size;
+}
+
+// Before op i is applied: the value it puts in place may not make the document
+// nest past kMaxNestingDepth (every op of a long patch may add a level of its
+// own), and copies may not add more than kMaxJsonPatchCopyBytes in all (each copy
+// of the document into itself doubles it).
+Status CheckGrowth(json& doc, const Operation& op, size_t i, uint64_t* copied) {
+  const json* value = &op.value;
+  if (op.kind == OpKind::kCopy || op.kind == OpKind::kMove) {
+    std::string ignored;
+    value = Walk(doc, op.from_tokens, op.from_tokens.size(), &ignored);
+    if (value == nullptr) return Status::Ok();  // Apply reports it
+  } else if (op.kind != OpKind::kAdd && op.kind != OpKind::kReplace) {
+    return Status::Ok();
+  }
+  std::string where = "patch[" + std::to_string(i) + "] (" + op.op + " \"" + op.path + "\"): ";
+  if (static_cast<int>(op.path_tokens.size()) + NestingDepth(*value) > kMaxNestingDepth) {
+    return Status::BadRequest(where + TooDeepMessage("the patched object"));
+  }
+  if (op.kind == OpKind::kCopy) {
+    *copied += ApproximateSize(*value);
+    if (*copied > kMaxJsonPatchCopyBytes) {
+      return Status(Code::kTooLarge, where + "copies add more than " +
+                                         std::to_string(kMaxJsonPatchCopyBytes) +
+                                         " bytes to the object (the limit)");
+    }
+  }
+  return Status::Ok();
+}
+
 Status BadOp(size_t i, std::string_view member, std::string_view what) {
   std::string where = "patch[" + std::to_string(i) + "]";
   if (!member.empty()) where += "." + std::string(member);
@@ -286,8 +336,10 @@ Result<json> ApplyJsonPatch(const json& original, const json& patch) {
     ops.push_back(std::move(op).value());
   }
   json doc = original;
+  uint64_t copied = 0;
   for (size_t i = 0; i < ops.size(); ++i) {
     std::string error;
+    SKIFF_RETURN_IF_ERROR(CheckGrowth(doc, ops[i], i, &copied));
     if (!Apply(doc, ops[i], &error)) {
       return Status::Invalid(
           "patch[" + std::to_string(i) + "] (" + ops[i].op + " \"" + ops[i].path + "\"): " + error,

@@ -16,7 +16,15 @@
 //     object (a path that does not exist, an index out of range, a failed
 //     `test`). kube-apiserver answers 422 for every error of
 //     jsonpatch.Apply; the Status carries no field causes.
-//   - TooLarge (413): a JSON patch with more than kMaxJsonPatchOperations.
+//   - TooLarge (413): a JSON patch with more than kMaxJsonPatchOperations, or
+//     whose copy operations copy more than kMaxJsonPatchCopyBytes in all.
+//   - BadRequest (400) naming the limit: an operation that would make the
+//     object nest deeper than kMaxNestingDepth (api/json_body.h).
+//
+// Depth: every function here recurses at most as deep as its inputs nest, and
+// no result nests deeper than its deepest input (ApplyJsonPatch: than
+// kMaxNestingDepth or the original); the API server bounds every input at
+// kMaxNestingDepth (api/json_body.h), so the stack they need is bounded.
 // On error nothing is returned but the Status; the inputs are never modified.
 //
 // What the result is not checked for: that it is still a valid object of its
@@ -29,6 +37,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "api/schema/schema.h"
@@ -38,6 +47,10 @@ namespace skiff::api {
 
 // kube-apiserver's limit on the operations of one JSON patch.
 inline constexpr std::size_t kMaxJsonPatchOperations = 10000;
+// The most that the copy operations of one JSON patch may copy in all (about
+// the bytes of the copied JSON text): the API server's body limit, as
+// evanphx/json-patch bounds accumulated copies for kube-apiserver.
+inline constexpr std::uint64_t kMaxJsonPatchCopyBytes = 3 * 1024 * 1024;
 
 // RFC 7386 on any two JSON values, exactly as the RFC's MergePatch pseudo-code:
 // a non-object patch replaces the target; null members delete; objects merge

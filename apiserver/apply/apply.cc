@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "api/field_error.h"
+#include "api/json_body.h"
+#include "api/utf8.h"
 #include "apiserver/apply/managed_fields.h"
 #include "apiserver/apply/object_fields.h"
 
@@ -14,9 +16,15 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kServerOwnedMetadata[] = {"name",          "namespace",         "uid",
-                                                "creationTimestamp", "generation",    "managedFields",
-                                                "resourceVersion",   "selfLink",      "deletionTimestamp",
+constexpr const char* kServerOwnedMetadata[] = {"name",
+                                                "namespace",
+                                                "uid",
+                                                "creationTimestamp",
+                                                "generation",
+                                                "managedFields",
+                                                "resourceVersion",
+                                                "selfLink",
+                                                "deletionTimestamp",
                                                 "deletionGracePeriodSeconds"};
 constexpr char kConflictCause[] = "FieldManagerConflict";
 // kubectl's client-side apply annotation, and the manager of kubectl's server-side apply.
@@ -44,9 +52,12 @@ json ManagedView(const api::KindInfo& kind, const json& obj, Scope scope) {
 
 std::string SubresourceName(Scope scope) {
   switch (scope) {
-    case Scope::kMain: return "";
-    case Scope::kStatus: return "status";
-    case Scope::kScale: return "scale";
+    case Scope::kMain:
+      return "";
+    case Scope::kStatus:
+      return "status";
+    case Scope::kScale:
+      return "scale";
   }
   return "";
 }
@@ -88,11 +99,12 @@ FieldSet LastAppliedFields(const api::KindInfo& kind, const json& live, const Ob
 void SyncLastApplied(json& merged, const json& config) {
   json last = config;
   auto meta = last.find("metadata");
-  if (meta != last.end() && meta->is_object() && meta->contains("annotations") && (*meta)["annotations"].is_object()) {
+  if (meta != last.end() && meta->is_object() && meta->contains("annotations") &&
+      (*meta)["annotations"].is_object()) {
     (*meta)["annotations"].erase(kLastApplied);
     if ((*meta)["annotations"].empty()) meta->erase("annotations");
   }
-  merged["metadata"]["annotations"][kLastApplied] = last.dump();
+  merged["metadata"]["annotations"][kLastApplied] = api::DumpJson(last);
 }
 
 struct Conflict {
@@ -104,10 +116,11 @@ Status ConflictStatus(std::vector<Conflict> conflicts) {
   std::stable_sort(conflicts.begin(), conflicts.end(),
                    [](const Conflict& a, const Conflict& b) { return a.manager < b.manager; });
   std::vector<FieldCause> causes;
-  for (const Conflict& c : conflicts) causes.push_back({PathString(c.path), kConflictCause, "conflict with " + c.manager});
+  for (const Conflict& c : conflicts)
+    causes.push_back({PathString(c.path), kConflictCause, "conflict with " + c.manager});
   if (conflicts.size() == 1) {
-    return Status::Conflict("Apply failed with 1 conflict: conflict with " + conflicts[0].manager + ": " +
-                                PathString(conflicts[0].path),
+    return Status::Conflict("Apply failed with 1 conflict: conflict with " + conflicts[0].manager +
+                                ": " + PathString(conflicts[0].path),
                             std::move(causes));
   }
   std::string message = "Apply failed with " + std::to_string(conflicts.size()) + " conflicts: ";
@@ -125,9 +138,11 @@ Status ConflictStatus(std::vector<Conflict> conflicts) {
 
 // Removes from obj what the manager applied last time and no longer applies,
 // unless another manager owns it (or something below it).
-void Prune(json& obj, const FieldSet& last, const FieldSet& applied, const FieldSet& others, const ObjectShape& shape) {
+void Prune(json& obj, const FieldSet& last, const FieldSet& applied, const FieldSet& others,
+           const ObjectShape& shape) {
   for (const FieldPath& path : last.Difference(applied).Members()) {
-    if (others.HasAtOrBelow(path) || applied.HasAtOrBelow(path) || InsideLeaf(applied, path)) continue;
+    if (others.HasAtOrBelow(path) || applied.HasAtOrBelow(path) || InsideLeaf(applied, path))
+      continue;
     RemoveField(obj, path, shape);
   }
 }
@@ -135,8 +150,9 @@ void Prune(json& obj, const FieldSet& last, const FieldSet& applied, const Field
 // The conflicts that stand. kubectl's server-side apply of an object made by
 // client-side apply may take over the fields the last client-side apply set
 // (kube-apiserver's upgrade path): those are not conflicts for it.
-std::vector<Conflict> StandingConflicts(const api::KindInfo& kind, const json& live, const std::string& manager,
-                                        std::vector<Conflict> conflicts, const ObjectShape& shape) {
+std::vector<Conflict> StandingConflicts(const api::KindInfo& kind, const json& live,
+                                        const std::string& manager, std::vector<Conflict> conflicts,
+                                        const ObjectShape& shape) {
   if (manager != kKubectlManager) return conflicts;
   FieldSet allowed = LastAppliedFields(kind, live, shape);
   std::erase_if(conflicts, [&](const Conflict& c) { return allowed.Has(c.path); });
@@ -144,7 +160,8 @@ std::vector<Conflict> StandingConflicts(const api::KindInfo& kind, const json& l
 }
 
 std::vector<ManagerEntry>::iterator Find(ManagerEntries& entries, const ManagerEntry& who) {
-  return std::find_if(entries.begin(), entries.end(), [&](const ManagerEntry& e) { return e.SameManager(who); });
+  return std::find_if(entries.begin(), entries.end(),
+                      [&](const ManagerEntry& e) { return e.SameManager(who); });
 }
 
 // Records `me` (whose fields are final) in entries, keeping its time when
@@ -161,20 +178,27 @@ void Upsert(ManagerEntries& entries, ManagerEntry me, bool object_changed) {
 
 }  // namespace
 
-Result<json> Apply(const api::KindInfo& kind, const json& live, const json& config, const ApplyOptions& opts) {
+Result<json> Apply(const api::KindInfo& kind, const json& live, const json& config,
+                   const ApplyOptions& opts) {
   if (!config.is_object()) return Status::BadRequest("an apply patch must be an object");
   const json& config_meta = config.value("metadata", json::object());
-  if (config_meta.is_object() && config_meta.contains("managedFields") && !config_meta["managedFields"].is_null()) {
+  if (config_meta.is_object() && config_meta.contains("managedFields") &&
+      !config_meta["managedFields"].is_null()) {
     return Status::BadRequest("metadata.managedFields must be nil");
   }
   ObjectShape shape = ObjectShape::ForKind(kind);
   ManagerEntries entries = EntriesOf(live);
-  ManagerEntry me{opts.manager, kOperationApply, kind.ApiVersion(), FormatRfc3339(opts.now), "",
+  ManagerEntry me{opts.manager,
+                  kOperationApply,
+                  kind.ApiVersion(),
+                  FormatRfc3339(opts.now),
+                  "",
                   FieldSetOf(ManagedView(kind, config, Scope::kMain), shape)};
 
   json to_merge = config;
   auto to_merge_meta = to_merge.find("metadata");
-  if (to_merge_meta != to_merge.end() && to_merge_meta->is_object()) to_merge_meta->erase("resourceVersion");
+  if (to_merge_meta != to_merge.end() && to_merge_meta->is_object())
+    to_merge_meta->erase("resourceVersion");
   if (kind.has_status) to_merge.erase("status");
   json merged = MergeApplied(live, to_merge, shape);
 
@@ -188,7 +212,8 @@ Result<json> Apply(const api::KindInfo& kind, const json& live, const json& conf
   }
   Prune(merged, last, me.fields, others, shape);
 
-  Comparison cmp = Compare(ManagedView(kind, live, Scope::kMain), ManagedView(kind, merged, Scope::kMain), shape);
+  Comparison cmp = Compare(ManagedView(kind, live, Scope::kMain),
+                           ManagedView(kind, merged, Scope::kMain), shape);
   FieldSet changed = cmp.added.Union(cmp.modified);
   std::vector<Conflict> conflicts;
   for (const ManagerEntry& e : entries) {
@@ -198,7 +223,8 @@ Result<json> Apply(const api::KindInfo& kind, const json& live, const json& conf
     }
   }
   if (!conflicts.empty() && !opts.force) {
-    std::vector<Conflict> standing = StandingConflicts(kind, live, opts.manager, std::move(conflicts), shape);
+    std::vector<Conflict> standing =
+        StandingConflicts(kind, live, opts.manager, std::move(conflicts), shape);
     if (!standing.empty()) return ConflictStatus(std::move(standing));
   }
 
@@ -207,12 +233,13 @@ Result<json> Apply(const api::KindInfo& kind, const json& live, const json& conf
   }
   Upsert(entries, std::move(me), !cmp.Empty());
   StoreManagedFields(merged, entries);
-  if (opts.manager == kKubectlManager && !LastAppliedOf(live).empty()) SyncLastApplied(merged, config);
+  if (opts.manager == kKubectlManager && !LastAppliedOf(live).empty())
+    SyncLastApplied(merged, config);
   return merged;
 }
 
-Status RecordUpdate(const api::KindInfo& kind, const json& old_obj, json& new_obj, const std::string& manager,
-                    Scope scope, Clock::TimePoint now) {
+Status RecordUpdate(const api::KindInfo& kind, const json& old_obj, json& new_obj,
+                    const std::string& manager, Scope scope, Clock::TimePoint now) {
   if (!new_obj.is_object()) return Status::Ok();
   if (scope == Scope::kMain) {
     if (IsResetRequest(new_obj)) {
@@ -221,7 +248,8 @@ Status RecordUpdate(const api::KindInfo& kind, const json& old_obj, json& new_ob
     }
     api::FieldErrors errs = ValidateManagedFields(new_obj);
     if (!errs.empty()) {
-      return api::ToInvalidStatus(kind.kind, new_obj["metadata"].value("name", std::string()), errs);
+      return api::ToInvalidStatus(kind.kind, new_obj["metadata"].value("name", std::string()),
+                                  errs);
     }
   }
   ManagerEntries entries = scope == Scope::kMain ? EntriesOf(new_obj) : ManagerEntries();
@@ -232,10 +260,12 @@ Status RecordUpdate(const api::KindInfo& kind, const json& old_obj, json& new_ob
   }
 
   ObjectShape shape = ObjectShape::ForKind(kind);
-  Comparison cmp = Compare(ManagedView(kind, old_obj, scope), ManagedView(kind, new_obj, scope), shape);
+  Comparison cmp =
+      Compare(ManagedView(kind, old_obj, scope), ManagedView(kind, new_obj, scope), shape);
   FieldSet changed = cmp.added.Union(cmp.modified);
-  ManagerEntry me{manager, kOperationUpdate, kind.ApiVersion(), FormatRfc3339(now), SubresourceName(scope),
-                  FieldSet()};
+  ManagerEntry me{
+      manager,   kOperationUpdate, kind.ApiVersion(), FormatRfc3339(now), SubresourceName(scope),
+      FieldSet()};
   for (ManagerEntry& e : entries) {
     if (e.SameManager(me)) {
       me.fields = e.fields;
@@ -250,8 +280,10 @@ Status RecordUpdate(const api::KindInfo& kind, const json& old_obj, json& new_ob
 }
 
 std::string FieldManagerOf(const std::string& field_manager_param, const std::string& user_agent) {
-  if (!field_manager_param.empty()) return field_manager_param;
-  return user_agent.substr(0, user_agent.find('/'));
+  // Headers and query parameters are bytes: as in Go, those that are not UTF-8
+  // reach the managedFields entry as U+FFFD.
+  if (!field_manager_param.empty()) return api::ReplaceInvalidUtf8(field_manager_param);
+  return api::ReplaceInvalidUtf8(user_agent.substr(0, user_agent.find('/')));
 }
 
 }  // namespace skiff::apiserver::apply
