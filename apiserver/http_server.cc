@@ -4,6 +4,8 @@
 #include <openssl/ssl.h>
 
 #include <chrono>
+#include <exception>
+#include <stdexcept>
 #include <map>
 
 #include "api/openapi.h"
@@ -131,8 +133,28 @@ void ApiServer::InstallRoutes() {
       return refuse(Status(Code::kUnsupportedMediaType,
                            "Content-Encoding " + encoding + " is not supported"));
     }
+    // Nothing may run as someone it is not. Discovery, OpenAPI, /version and
+    // /metrics answer the same to every user, so there the header changes
+    // nothing and only earns a warning: kubectl's discovery must get through
+    // for `kubectl --as` to print the refusal of the request itself.
+    if (Status impersonation = RefuseImpersonation(req); !impersonation.ok()) {
+      if (request_info.is_resource) return refuse(impersonation);
+      AddWarnings(res, {impersonation.message() + "; ignored: this path answers every user alike"});
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
+  // A throwing handler on any route (resource routes catch their own) gets a
+  // Status 500 that says nothing internal, never cpp-httplib's EXCEPTION_WHAT header.
+  http_->set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr thrown) {
+        try {
+          std::rethrow_exception(thrown);
+        } catch (const std::exception& e) {
+          SendInternalError(res, e, req);
+        } catch (...) {
+          SendInternalError(res, std::runtime_error("unknown exception"), req);
+        }
+      });
   // A body cut at the stream's byte budget fails as a 400 (or 413 when its
   // Content-Length was too large) with no body; answer as kube-apiserver does.
   http_->set_error_handler(

@@ -239,9 +239,7 @@ struct WatchState {
 void ResourceHandlers::Handle(const RequestInfo& info, const httplib::Request& req,
                               httplib::Response& res) const {
   try {
-    Status refused = RefuseImpersonation(req);
-    if (!refused.ok()) return SendStatus(res, refused, info);
-    Route(info, req, res);
+    Route(info, req, res);  // impersonation was refused before routing (http_server.cc)
   } catch (const std::exception& e) {
     SendInternalError(res, e, req);
   }
