@@ -4,14 +4,15 @@
 #include <catch2/catch.hpp>
 
 #include "tests/apiserver/kubectl_runner.h"
+#include "tests/skip.h"
 
 namespace skiff::testing {
 
-// Every kubectl case needs kubectl; say so loudly rather than pass without it.
+// True when kubectl is installed; otherwise the test ends as skipped (exit 77
+// for ctest), never as passed.
 inline bool RequireKubectl() {
   if (KubectlRunner::Available()) return true;
-  WARN("SKIPPED: kubectl is not installed; this kubectl integration test did not run");
-  return false;
+  SkipTest("kubectl is not installed; this kubectl integration test did not run");
 }
 
 }  // namespace skiff::testing

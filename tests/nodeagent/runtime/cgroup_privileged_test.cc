@@ -21,6 +21,7 @@
 #include "nodeagent/runtime/cgroup_tree.h"
 #include "nodeagent/runtime/cgroups.h"
 #include "tests/nodeagent/runtime/cgroup_test_support.h"
+#include "tests/skip.h"
 
 namespace skiff::runtime {
 namespace {
@@ -119,12 +120,12 @@ CgroupResources Limits() {
 
 bool IsV1(const CgroupLayout& layout) { return layout.mode != CgroupMode::kV2; }
 
-// The manager for a v1 or hybrid host; null, with a warning, on a pure v2 host
+// The manager for a v1 or hybrid host; on a pure v2 host the test is skipped
 // (the v1 tests run on hybrid and v1 hosts, the v2 ones on v2 hosts).
 std::unique_ptr<CgroupManager> V1Manager(const RealCgroups& cg) {
   if (!IsV1(cg.layout)) {
-    WARN("this host has no cgroup v1 hierarchies; the v1 tests run on hybrid and v1 hosts");
-    return nullptr;
+    skiff::testing::SkipTest(
+        "this host has no cgroup v1 hierarchies; the v1 tests run on hybrid and v1 hosts");
   }
   return NewCgroupManager(cg.layout, cg.options);
 }
@@ -132,8 +133,7 @@ std::unique_ptr<CgroupManager> V1Manager(const RealCgroups& cg) {
 TEST_CASE("v1: Create writes the limits into every hierarchy and Destroy removes them",
           "[cgroups][privileged]") {
   RealCgroups cg;
-  auto manager = V1Manager(cg);  // null (with a warning) off v1 hosts
-  if (!manager) return;
+  auto manager = V1Manager(cg);  // skips the test off v1 hosts
   REQUIRE(manager->Create("pod/app", Limits()).ok());
   const auto& v1 = cg.layout.v1_controllers;
   std::string cpu = v1.at("cpu") + "/" + cg.parent + "/pod/app/";
@@ -180,8 +180,7 @@ TEST_CASE("v1: a parent cpuset another creator made but did not set up yet is se
           "[cgroups][privileged]") {
   RealCgroups cg;
   if (!IsV1(cg.layout) || !cg.layout.v1_controllers.count("cpuset")) {
-    WARN("this host has no cgroup v1 cpuset hierarchy");
-    return;
+    skiff::testing::SkipTest("this host has no cgroup v1 cpuset hierarchy");
   }
   // What a concurrent first Create leaves for a moment: the parent made, its
   // cpus and mems still empty (a child of it could then never be joined).
@@ -201,8 +200,7 @@ TEST_CASE("v1: a parent cpuset another creator made but did not set up yet is se
 
 TEST_CASE("v1: a memory hog is OOM-killed and the kill is counted", "[cgroups][privileged]") {
   RealCgroups cg;
-  auto manager = V1Manager(cg);  // null (with a warning) off v1 hosts
-  if (!manager) return;
+  auto manager = V1Manager(cg);  // skips the test off v1 hosts
   CgroupResources r;
   r.memory_limit_bytes = 32 << 20;
   REQUIRE(manager->Create("hog", r).ok());
@@ -231,8 +229,7 @@ TEST_CASE("v1: a memory hog is OOM-killed and the kill is counted", "[cgroups][p
 TEST_CASE("v1: a fork bomb stops at pids.max and Destroy kills what it made",
           "[cgroups][privileged]") {
   RealCgroups cg;
-  auto manager = V1Manager(cg);  // null (with a warning) off v1 hosts
-  if (!manager) return;
+  auto manager = V1Manager(cg);  // skips the test off v1 hosts
   CgroupResources r;
   r.pids_limit = 16;
   REQUIRE(manager->Create("bomb", r).ok());
@@ -281,8 +278,7 @@ TEST_CASE("v1: a fork bomb stops at pids.max and Destroy kills what it made",
 TEST_CASE("v1: KillAll kills a whole process tree, frozen so no fork escapes",
           "[cgroups][privileged]") {
   RealCgroups cg;
-  auto manager = V1Manager(cg);  // null (with a warning) off v1 hosts
-  if (!manager) return;
+  auto manager = V1Manager(cg);  // skips the test off v1 hosts
   REQUIRE(manager->Create("tree", {}).ok());
   HeldChild parent([] {
     for (int i = 0; i < 4; ++i) {
@@ -316,8 +312,7 @@ TEST_CASE("v1: KillAll kills a whole process tree, frozen so no fork escapes",
 TEST_CASE("v1: a single-threaded child joins every hierarchy through SelfJoinFiles",
           "[cgroups][privileged]") {
   RealCgroups cg;
-  auto manager = V1Manager(cg);  // null (with a warning) off v1 hosts
-  if (!manager) return;
+  auto manager = V1Manager(cg);  // skips the test off v1 hosts
   REQUIRE(manager->Create("tasks-join", {}).ok());
   std::vector<std::string> files = manager->SelfJoinFiles("tasks-join");
   REQUIRE(files.size() == manager->ProcsFiles("tasks-join").size());
@@ -343,8 +338,7 @@ TEST_CASE("v1: a single-threaded child joins every hierarchy through SelfJoinFil
 
 TEST_CASE("v1: a child joins its cgroup itself through ProcsFiles", "[cgroups][privileged]") {
   RealCgroups cg;
-  auto manager = V1Manager(cg);  // null (with a warning) off v1 hosts
-  if (!manager) return;
+  auto manager = V1Manager(cg);  // skips the test off v1 hosts
   REQUIRE(manager->Create("self", {}).ok());
   std::vector<std::string> files = manager->ProcsFiles("self");
   CHECK(files.size() == std::set<std::string>([&] {
@@ -387,8 +381,7 @@ TEST_CASE("v1: the default device rules allow mknod but refuse opening host devi
           "[cgroups][privileged]") {
   RealCgroups cg;
   if (!IsV1(cg.layout) || !cg.layout.v1_controllers.count("devices")) {
-    WARN("this host has no v1 devices controller");
-    return;
+    skiff::testing::SkipTest("this host has no v1 devices controller");
   }
   testing::TempDir tmp;
   auto manager = NewCgroupManager(cg.layout, cg.options);
@@ -422,8 +415,7 @@ TEST_CASE("v1: the default device rules allow mknod but refuse opening host devi
 TEST_CASE("v1: Create under injected faults succeeds or leaves nothing", "[cgroups][privileged]") {
   RealCgroups cg;
   if (!IsV1(cg.layout)) {
-    WARN("this host has no cgroup v1 hierarchies");
-    return;
+    skiff::testing::SkipTest("this host has no cgroup v1 hierarchies");
   }
   for (int n = 1;; ++n) {
     auto faulty = std::make_shared<FaultyCgroupFs>(NewLinuxCgroupFs(), n);
@@ -445,8 +437,7 @@ TEST_CASE("v1: Create under injected faults succeeds or leaves nothing", "[cgrou
 TEST_CASE("v1: Destroy under injected faults fails cleanly and a retry finishes",
           "[cgroups][privileged]") {
   RealCgroups cg;
-  auto manager = V1Manager(cg);  // null (with a warning) off v1 hosts
-  if (!manager) return;
+  auto manager = V1Manager(cg);  // skips the test off v1 hosts
   for (int n = 1;; ++n) {
     REQUIRE(manager->Create("pod/app", Limits()).ok());
     HeldChild sleeper([] {
@@ -472,8 +463,8 @@ TEST_CASE("v1: Destroy under injected faults fails cleanly and a retry finishes"
 TEST_CASE("v2: the unified hierarchy runs, freezes and kills a process", "[cgroups][privileged]") {
   RealCgroups cg;
   if (cg.layout.unified.empty()) {
-    WARN("this host has no cgroup2 mount; the v2 logic is covered by cgroup_v2_test.cc");
-    return;
+    skiff::testing::SkipTest(
+        "this host has no cgroup2 mount; the v2 logic is covered by cgroup_v2_test.cc");
   }
   CgroupLayout v2{CgroupMode::kV2, cg.layout.root, {}, cg.layout.unified};
   auto manager = NewCgroupManager(v2, cg.options);
@@ -511,8 +502,7 @@ TEST_CASE("v2: device rules become an eBPF program that refuses other devices",
           "[cgroups][privileged]") {
   RealCgroups cg;
   if (cg.layout.unified.empty()) {
-    WARN("this host has no cgroup2 mount");
-    return;
+    skiff::testing::SkipTest("this host has no cgroup2 mount");
   }
   testing::TempDir tmp;
   auto manager =
