@@ -3,8 +3,6 @@
 // UTF-8, duplicate keys; and every recursive walk at the bound on a small stack.
 #include "api/json_body.h"
 
-#include <pthread.h>
-
 #include <catch2/catch.hpp>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -15,11 +13,13 @@
 #include "api/patch/patch.h"
 #include "api/validation/validation.h"
 #include "api/yaml.h"
+#include "tests/small_stack.h"
 
 namespace skiff::api {
 namespace {
 
 using nlohmann::json;
+using skiff::testing::OnSmallStack;
 
 std::string DeepObjects(int depth) {
   std::string out;
@@ -184,22 +184,6 @@ TEST_CASE("a JSON patch may not nest the object past the limit nor copy without 
   Result<json> copies = ApplyJsonPatch(json{{"m", {{"x", std::string(100, 'x')}}}}, doubling);
   REQUIRE_FALSE(copies.ok());
   CHECK(copies.status().code() == Code::kTooLarge);
-}
-
-// Runs fn on a thread with a stack of `bytes` (a quarter of glibc's smallest
-// default, RLIMIT_STACK 1 MiB); an overflow crashes the test binary.
-void OnSmallStack(size_t bytes, const std::function<void()>& fn) {
-  pthread_attr_t attr;
-  REQUIRE(pthread_attr_init(&attr) == 0);
-  REQUIRE(pthread_attr_setstacksize(&attr, bytes) == 0);
-  pthread_t thread;
-  auto run = [](void* arg) -> void* {
-    (*static_cast<const std::function<void()>*>(arg))();
-    return nullptr;
-  };
-  REQUIRE(pthread_create(&thread, &attr, run, const_cast<std::function<void()>*>(&fn)) == 0);
-  pthread_join(thread, nullptr);
-  pthread_attr_destroy(&attr);
 }
 
 TEST_CASE("every walk over a body at the nesting limit fits a 256 KiB stack", "[api][hostile]") {

@@ -14,12 +14,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <stdexcept>
 #include <string>
 
 #include "base/unique_fd.h"
+#include "tests/apiserver/server_process.h"
 
 namespace skiff::testing {
 
@@ -95,23 +97,9 @@ class TlsClientContext {
 };
 
 // VmRSS of pid in KiB (0 when unreadable).
-inline long RssKib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return 0;
-}
+inline long RssKib(pid_t pid) { return std::max(0L, ProcStatusKib(pid, "VmRSS")); }
 
 // Threads of pid (0 when unreadable).
-inline long ThreadCount(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("Threads:", 0) == 0) return std::stol(line.substr(8));
-  }
-  return 0;
-}
+inline long ThreadCount(pid_t pid) { return std::max(0L, ProcStatusKib(pid, "Threads")); }
 
 }  // namespace skiff::testing

@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -16,16 +15,6 @@ namespace skiff::testing {
 namespace {
 
 using nlohmann::json;
-
-// A field of /proc/<pid>/status in kB ("VmRSS", "VmHWM").
-long StatusKb(pid_t pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
-  }
-  return -1;
-}
 
 off_t FileSize(const std::string& path) {
   struct stat st {};
@@ -53,10 +42,10 @@ TEST_CASE("updating a 1 MB ConfigMap 400 times keeps memory and disk bounded",
     REQUIRE(res->status == 200);
   };
   for (int i = 0; i < 20; ++i) update(i);  // warm: pools, caches, allocator arenas
-  long rss_before_kb = StatusKb(server.pid(), "VmRSS");
+  long rss_before_kb = ProcStatusKib(server.pid(), "VmRSS");
   REQUIRE(rss_before_kb > 0);
   for (int i = 20; i < 420; ++i) update(i);
-  long rss_after_kb = StatusKb(server.pid(), "VmRSS");
+  long rss_after_kb = ProcStatusKib(server.pid(), "VmRSS");
   off_t disk = FileSize(dir.path() + "/skiff.db") + FileSize(dir.path() + "/skiff.db-wal");
   INFO("RSS " << rss_before_kb / 1024 << " MB -> " << rss_after_kb / 1024
               << " MB; database and WAL " << disk / (1 << 20) << " MB after 400 MB of updates");

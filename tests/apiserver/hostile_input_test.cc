@@ -4,7 +4,6 @@
 // (or a refusal where skiff cannot do what it asks), never a 500 and never
 // internal detail.
 #include <httplib.h>
-#include <pthread.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -20,27 +19,19 @@
 #include "tests/apiserver/kubectl_checks.h"
 #include "tests/apiserver/kubectl_runner.h"
 #include "tests/apiserver/server_process.h"
+#include "tests/small_stack.h"
 
 namespace skiff {
 namespace {
 
 using nlohmann::json;
 using testing::KubectlRunner;
+using testing::OnSmallStack;
 using testing::RequireKubectl;
 using testing::ServerProcess;
 using testing::TempDir;
 
 constexpr const char* kConfigMaps = "/api/v1/namespaces/default/configmaps";
-
-// A field of /proc/<pid>/status in KiB (VmHWM: the peak resident set).
-long ProcStatusKib(pid_t pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
-  }
-  return -1;
-}
 
 // The bomb of issue 15: nine levels of nine aliases (9^9 strings), 419 bytes.
 std::string AliasBomb() {
@@ -82,7 +73,7 @@ TEST_CASE("a YAML alias bomb is refused within a few MB of server memory",
   };
   std::vector<int> codes;
   all(small, &codes);  // 409s, but every connection is open now
-  long before = ProcStatusKib(server.pid(), "VmHWM");
+  long before = testing::ProcStatusKib(server.pid(), "VmHWM");
   REQUIRE(before > 0);
 
   std::string bomb = AliasBomb();
@@ -94,7 +85,7 @@ TEST_CASE("a YAML alias bomb is refused within a few MB of server memory",
         std::string::npos);
   all(bomb, &codes);
   for (int code : codes) CHECK(code == 400);
-  long after = ProcStatusKib(server.pid(), "VmHWM");
+  long after = testing::ProcStatusKib(server.pid(), "VmHWM");
   INFO("VmHWM before " << before << " KiB, after " << after << " KiB");
   CHECK(after - before < 8 * 1024);
 }
@@ -269,12 +260,13 @@ TEST_CASE("impersonation is refused with 403 naming the header",
           "[integration][apiserver][hostile]") {
   TempDir dir;
   ServerProcess server(dir.path());
-  auto client = server.NewClient();
-  httplib::Client& c = *client;
+  // A refusal closes its connection (the body, if any, is left unread), so
+  // each refused request gets a client of its own.
   for (const char* header :
        {"Impersonate-User", "Impersonate-Group", "Impersonate-Uid", "Impersonate-Extra-scopes"}) {
     INFO(header);
-    httplib::Result r = c.Get("/api/v1/namespaces/default/pods", {{header, "someone"}});
+    httplib::Result r =
+        server.NewClient()->Get("/api/v1/namespaces/default/pods", {{header, "someone"}});
     REQUIRE(r);
     CHECK(r->status == 403);
     json status = json::parse(r->body);
@@ -282,11 +274,21 @@ TEST_CASE("impersonation is refused with 403 naming the header",
     CHECK(status["message"].get<std::string>().find(std::string("\"") + header + "\" header") !=
           std::string::npos);
   }
-  CHECK(c.Post(kConfigMaps, {{"Impersonate-User", "someone"}},
-               R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"as"}})",
-               "application/json")
+  CHECK(server.NewClient()
+            ->Post(kConfigMaps, {{"Impersonate-User", "someone"}},
+                   R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"as"}})",
+                   "application/json")
             ->status == 403);
-  CHECK(c.Get(std::string(kConfigMaps) + "/as")->status == 404);
+  CHECK(server.NewClient()->Get(std::string(kConfigMaps) + "/as")->status == 404);
+  // Discovery, OpenAPI, metrics and the version answer every user alike: the
+  // header changes nothing there, and the answer says so in a warning.
+  for (const char* path : {"/api", "/apis", "/api/v1", "/openapi/v3", "/metrics", "/version"}) {
+    INFO(path);
+    httplib::Result r = server.NewClient()->Get(path, {{"Impersonate-User", "someone"}});
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(r->get_header_value("Warning").find("Impersonate-User") != std::string::npos);
+  }
 
   if (!RequireKubectl()) return;
   TempDir cache;
@@ -297,21 +299,6 @@ TEST_CASE("impersonation is refused with 403 naming the header",
   CHECK(as.out.find("Forbidden") != std::string::npos);
   CHECK(as.out.find("Impersonate-User") != std::string::npos);
   CHECK(k.Run("get pods").exit_code == 0);
-}
-
-// Runs fn on a thread with a stack of `bytes`; an overflow crashes the test binary.
-void OnSmallStack(size_t bytes, const std::function<void()>& fn) {
-  pthread_attr_t attr;
-  REQUIRE(pthread_attr_init(&attr) == 0);
-  REQUIRE(pthread_attr_setstacksize(&attr, bytes) == 0);
-  pthread_t thread;
-  auto run = [](void* arg) -> void* {
-    (*static_cast<const std::function<void()>*>(arg))();
-    return nullptr;
-  };
-  REQUIRE(pthread_create(&thread, &attr, run, const_cast<std::function<void()>*>(&fn)) == 0);
-  pthread_join(thread, nullptr);
-  pthread_attr_destroy(&attr);
 }
 
 TEST_CASE("apply and managed fields over a body at the nesting limit fit a 256 KiB stack",

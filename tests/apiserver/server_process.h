@@ -3,6 +3,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +42,17 @@ class TempDir {
   std::string path_;
 };
 
+// A field of /proc/<pid>/status as a number ("VmRSS", "VmHWM" in KiB;
+// "Threads"); -1 when the process or the field is not there.
+inline long ProcStatusKib(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+  }
+  return -1;
+}
+
 class ServerProcess {
  public:
   explicit ServerProcess(const std::string& data_dir, std::vector<std::string> extra = {}) : data_dir_(data_dir) {
@@ -48,6 +60,9 @@ class ServerProcess {
     if (pipe(out) != 0) throw std::runtime_error("pipe failed");
     pid_ = fork();
     if (pid_ == 0) {
+      // A test process that dies before its destructor runs takes the server
+      // with it (else an orphan holds ctest's output pipe open for ever).
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
       dup2(out[1], STDERR_FILENO);
       close(out[0]);
       close(out[1]);
