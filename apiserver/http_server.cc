@@ -133,6 +133,9 @@ void ApiServer::InstallRoutes() {
       return refuse(Status(Code::kUnsupportedMediaType,
                            "Content-Encoding " + encoding + " is not supported"));
     }
+    // Ambiguous framing is how a request is smuggled inside another: refuse it
+    // before any body is read, and close the connection.
+    if (Status framing = CheckBodyFraming(req); !framing.ok()) return refuse(framing);
     // Nothing may run as someone it is not. Discovery, OpenAPI, /version and
     // /metrics answer the same to every user, so there the header changes
     // nothing and only earns a warning: kubectl's discovery must get through
@@ -158,8 +161,16 @@ void ApiServer::InstallRoutes() {
   // A body cut at the stream's byte budget fails as a 400 (or 413 when its
   // Content-Length was too large) with no body; answer as kube-apiserver does.
   http_->set_error_handler(
-      httplib::Server::HandlerWithResponse([this](const httplib::Request&, httplib::Response& res) {
+      httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
         if (!ConnectionServer::BodyTooLarge() && !(res.status == 413 && res.body.empty())) {
+          // A 400 on a request with a body may be a body whose framing broke
+          // (a bad chunk size) with the rest still unread: never read what
+          // follows as the next request.
+          if (res.status == 400 &&
+              (req.has_header("Transfer-Encoding") || req.has_header("Content-Length"))) {
+            res.set_header("Connection", "close");
+            ConnectionServer::CloseAfterResponse();
+          }
           return httplib::Server::HandlerResponse::Unhandled;
         }
         SendStatus(res, BodyTooLarge(options_.max_body_bytes));

@@ -1,5 +1,6 @@
 #include "apiserver/http_util.h"
 
+#include <algorithm>
 #include <zlib.h>
 
 #include <cctype>
@@ -83,6 +84,23 @@ Result<int64_t> IntParam(const httplib::Request& req, const std::string& name, i
   } catch (const std::exception&) {
   }
   return Status::BadRequest("invalid " + name + " \"" + text + "\": want a non-negative integer");
+}
+
+Status CheckBodyFraming(const httplib::Request& req) {
+  size_t lengths = req.headers.count("Content-Length");
+  if (lengths > 1) return Status::BadRequest("the request has more than one Content-Length header");
+  auto te = req.headers.find("Transfer-Encoding");
+  if (te == req.headers.end()) return Status::Ok();
+  if (req.headers.count("Transfer-Encoding") > 1 || lengths > 0) {
+    return Status::BadRequest("the request has both Transfer-Encoding and Content-Length headers");
+  }
+  std::string coding = te->second;
+  std::transform(coding.begin(), coding.end(), coding.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (coding != "chunked") {
+    return Status::BadRequest("Transfer-Encoding " + te->second + " is not supported (only chunked)");
+  }
+  return Status::Ok();
 }
 
 }  // namespace skiff::apiserver

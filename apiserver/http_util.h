@@ -56,6 +56,12 @@ inline Status ResourceNotFound() {
 // who may act as whom, so it refuses impersonation rather than ignore it.
 Status RefuseImpersonation(const httplib::Request& req);
 
+// BadRequest when req's body framing is ambiguous or unknown: more than one
+// Content-Length, Content-Length beside Transfer-Encoding, a transfer coding
+// other than chunked. Such a request is how one request is smuggled inside
+// another past a proxy that frames it the other way (RFC 9112 §6.3). Else Ok.
+Status CheckBodyFraming(const httplib::Request& req);
+
 // Answers a request whose handling threw: a metav1.Status 500 InternalError
 // whose message says nothing of the exception; its what() goes to stderr.
 void SendInternalError(httplib::Response& res, const std::exception& e,
