@@ -4,6 +4,7 @@
 
 #include "api/defaults/defaults.h"
 #include "api/field_error.h"
+#include "api/json_body.h"
 #include "api/fields/field_selector.h"
 #include "api/labels/label_selector.h"
 #include "api/validation/validation.h"
@@ -471,6 +472,21 @@ Result<Deleted> ObjectStore::Delete(const api::KindInfo& kind, const std::string
         "Precondition failed: ResourceVersion in precondition: " +
         *opts.precondition_resource_version +
         ", ResourceVersion in object meta: " + std::to_string(current->mod_revision));
+  }
+  if (opts.dry_run) {
+    // What the delete would answer: an object that finalizers (or, for a
+    // namespace, its contents) hold is only marked; anything else is gone.
+    bool held = HasFinalizers(obj) || kind.kind == "Namespace";
+    if (held && !meta.contains("deletionTimestamp")) {
+      meta["deletionTimestamp"] = FormatRfc3339(clock_.Now());
+      meta["deletionGracePeriodSeconds"] = 0;
+      if (kind.kind == "Namespace") obj["status"]["phase"] = "Terminating";
+      return Deleted{ToApiObject(storage::KeyValue{current->key, api::DumpJson(obj),
+                                                   current->create_revision,
+                                                   current->mod_revision}),
+                     false};
+    }
+    return Deleted{ToApiObject(*current), !held};
   }
   if (kind.kind == "Namespace") return DeleteNamespace(*current, std::move(obj));
   if (HasFinalizers(obj)) {

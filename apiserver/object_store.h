@@ -67,6 +67,8 @@ struct Listed {
 struct DeleteOptions {
   std::optional<std::string> precondition_uid;
   std::optional<std::string> precondition_resource_version;
+  // Check the preconditions and answer as the delete would, writing nothing.
+  bool dry_run = false;
 };
 
 // A written object and the warnings its request earns (unknown or unacted fields).

@@ -111,14 +111,28 @@ Result<ListQuery> ListQueryOf(const httplib::Request& req) {
                    req.get_param_value("resourceVersionMatch")};
 }
 
-DeleteOptions DeleteOptionsOf(const httplib::Request& req) {
+// dryRun from the query or, as kubectl sends it, DeleteOptions.dryRun; a body
+// that is not a JSON object is refused (its preconditions must not be lost).
+Result<DeleteOptions> DeleteOptionsOf(const httplib::Request& req) {
   DeleteOptions opts;
+  Result<WriteOptions> query = WriteOptionsOf(req);
+  if (!query.ok()) return query.status();
+  opts.dry_run = query->dry_run;
   if (req.body.empty()) return opts;
   Result<api::JsonBody> parsed = api::ParseJsonBody(req.body);
-  if (!parsed.ok()) return opts;
+  if (!parsed.ok()) return Status::BadRequest("DeleteOptions: " + parsed.status().message());
   const json& body = parsed->value;
-  if (!body.is_object() || !body.contains("preconditions") || !body["preconditions"].is_object())
-    return opts;
+  if (!body.is_object()) return Status::BadRequest("DeleteOptions: the body is not a JSON object");
+  if (body.contains("dryRun")) {
+    const json& dry = body["dryRun"];
+    bool all = dry.is_array() && dry.size() == 1 && dry[0] == "All";
+    if (!dry.is_array() || (!dry.empty() && !all)) {
+      return Status::BadRequest("DeleteOptions.dryRun: Unsupported value: " + api::DumpJson(dry) +
+                                ": supported values: \"All\"");
+    }
+    opts.dry_run = opts.dry_run || all;
+  }
+  if (!body.contains("preconditions") || !body["preconditions"].is_object()) return opts;
   const json& pre = body["preconditions"];
   if (pre.contains("uid") && pre["uid"].is_string())
     opts.precondition_uid = pre["uid"].get<std::string>();
@@ -126,6 +140,13 @@ DeleteOptions DeleteOptionsOf(const httplib::Request& req) {
     opts.precondition_resource_version = pre["resourceVersion"].get<std::string>();
   }
   return opts;
+}
+
+// Writes that cannot be dry-run yet are refused when asked to be, rather than
+// done for real (a dry run must change nothing).
+Status RefuseDryRun(const httplib::Request& req, const std::string& what) {
+  if (req.get_param_value("dryRun").empty()) return Status::Ok();
+  return Status::BadRequest("dryRun is not supported for " + what + " yet; nothing was changed");
 }
 
 constexpr const char* kTableContentType = "application/json;as=Table;v=v1;g=meta.k8s.io";
@@ -340,7 +361,9 @@ void ResourceHandlers::Patch(const api::KindInfo& kind, const RequestInfo& info,
 
 void ResourceHandlers::Delete(const api::KindInfo& kind, const RequestInfo& info,
                               const httplib::Request& req, httplib::Response& res) const {
-  Result<Deleted> deleted = objects_.Delete(kind, info.namespace_, info.name, DeleteOptionsOf(req));
+  Result<DeleteOptions> opts = DeleteOptionsOf(req);
+  if (!opts.ok()) return SendStatus(res, opts.status(), info);
+  Result<Deleted> deleted = objects_.Delete(kind, info.namespace_, info.name, *opts);
   if (!deleted.ok()) return SendStatus(res, deleted.status(), info);
   if (!deleted->removed) return SendJson(res, 202, deleted->object);
   // Kubernetes answers a completed delete with the object for most kinds.
@@ -349,6 +372,9 @@ void ResourceHandlers::Delete(const api::KindInfo& kind, const RequestInfo& info
 
 void ResourceHandlers::DeleteCollection(const api::KindInfo& kind, const RequestInfo& info,
                                         const httplib::Request& req, httplib::Response& res) const {
+  if (Status refused = RefuseDryRun(req, "deletecollection"); !refused.ok()) {
+    return SendStatus(res, refused, info);
+  }
   Result<ListQuery> q = ListQueryOf(req);
   if (!q.ok()) return SendStatus(res, q.status(), info);
   Result<json> deleted = objects_.DeleteCollection(kind, info.namespace_, *q);
@@ -357,6 +383,12 @@ void ResourceHandlers::DeleteCollection(const api::KindInfo& kind, const Request
 
 void ResourceHandlers::Subresource(const api::KindInfo& kind, const RequestInfo& info,
                                    const httplib::Request& req, httplib::Response& res) const {
+  if (req.method != "GET") {
+    if (Status refused = RefuseDryRun(req, "the " + info.subresource + " subresource");
+        !refused.ok()) {
+      return SendStatus(res, refused, info);
+    }
+  }
   if (req.method == "PATCH") return Patch(kind, info, req, res);
   const std::string& sub = info.subresource;
   const std::string& ns = info.namespace_;

@@ -256,6 +256,67 @@ TEST_CASE("a patch that sets a stale resourceVersion is a Conflict, whatever its
             ->status == 200);
 }
 
+// Found by an adversarial session: a dry-run delete deleted for real (a whole
+// namespace with `kubectl delete ns x --dry-run=server`), and a DeleteOptions
+// body that did not parse was dropped with its preconditions.
+TEST_CASE("a dry run changes nothing and DeleteOptions that do not parse are refused",
+          "[integration][apiserver][hostile]") {
+  TempDir dir;
+  ServerProcess server(dir.path());
+  auto c = server.NewClient();
+  auto make = [&](const std::string& name) {
+    std::string body =
+        R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":")" + name + R"("}})";
+    REQUIRE(c->Post(kConfigMaps, body, "application/json")->status == 201);
+  };
+  auto exists = [&](const std::string& name) {
+    return server.NewClient()->Get(std::string(kConfigMaps) + "/" + name)->status == 200;
+  };
+  make("a");
+  CHECK(c->Delete(std::string(kConfigMaps) + "/a?dryRun=All")->status == 200);
+  CHECK(server.NewClient()
+            ->Delete(std::string(kConfigMaps) + "/a", R"({"dryRun":["All"]})", "application/json")
+            ->status == 200);
+  CHECK(server.NewClient()->Delete(std::string(kConfigMaps) + "/a?dryRun=Bogus")->status == 400);
+  CHECK(server.NewClient()->Delete(std::string(kConfigMaps) + "?dryRun=All")->status == 400);
+  CHECK(server.NewClient()
+            ->Delete(std::string(kConfigMaps) + "/a", R"({"preconditions":{"uid":"wrong"},"x":)",
+                     "application/json")
+            ->status == 400);
+  CHECK(server.NewClient()
+            ->Delete(std::string(kConfigMaps) + "/a", "preconditions:\n  uid: wrong\n",
+                     "application/yaml")
+            ->status == 400);
+  CHECK(exists("a"));
+  // The namespace and its contents survive a dry-run delete of the namespace.
+  REQUIRE(c->Post("/api/v1/namespaces",
+                  R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"victim"}})",
+                  "application/json")
+              ->status == 201);
+  auto ns = server.NewClient()->Delete("/api/v1/namespaces/victim?dryRun=All");
+  REQUIRE(ns);
+  CHECK(ns->status == 202);
+  CHECK(server.NewClient()->Get("/api/v1/namespaces/victim")->status == 200);
+  CHECK(
+      json::parse(server.NewClient()->Get("/api/v1/namespaces/victim")->body)["status"]["phase"] ==
+      "Active");
+  // Subresource writes that cannot be dry-run yet are refused, not done.
+  CHECK(server.NewClient()
+            ->Patch(std::string(kConfigMaps) + "/a/status?dryRun=All", "{}",
+                    "application/merge-patch+json")
+            ->status != 200);
+
+  if (!RequireKubectl()) return;
+  TempDir cache;
+  KubectlRunner k(dir.path(), cache.path());
+  CHECK(k.Run("delete configmap a --dry-run=server").exit_code == 0);
+  CHECK(exists("a"));
+  CHECK(k.Run("delete namespace victim --dry-run=server").exit_code == 0);
+  CHECK(server.NewClient()->Get("/api/v1/namespaces/victim")->status == 200);
+  CHECK(k.Run("delete configmap a").exit_code == 0);
+  CHECK_FALSE(exists("a"));
+}
+
 TEST_CASE("impersonation is refused with 403 naming the header",
           "[integration][apiserver][hostile]") {
   TempDir dir;
