@@ -13,6 +13,7 @@
 #include "api/patch/patch.h"
 #include "api/validation/validation.h"
 #include "api/yaml.h"
+#include "tests/api/alias_bomb.h"
 #include "tests/small_stack.h"
 
 namespace skiff::api {
@@ -125,15 +126,7 @@ TEST_CASE("YAML documents nest at most kMaxNestingDepth deep, before yaml-cpp re
 
 TEST_CASE("YAML aliases are bounded by what they expand to, before they expand",
           "[api][yaml][hostile]") {
-  // The 419-byte bomb of issue 15: nine levels of nine aliases, 9^9 strings.
-  std::string bomb =
-      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [\"lol\",\"lol\"]\n";
-  for (char level = 'b'; level <= 'j'; ++level) {
-    std::string prev = std::string("*") + static_cast<char>(level - 1);
-    bomb += std::string("  ") + level + ": &" + level + " [" + prev;
-    for (int j = 1; j < 9; ++j) bomb += "," + prev;
-    bomb += "]\n";
-  }
+  std::string bomb = skiff::testing::AliasBomb();
   Result<std::vector<YamlDocument>> r = ParseYamlDocuments(bomb, "bomb.yaml");
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().message().find("aliases expand the document past 65536 bytes") !=

@@ -16,6 +16,7 @@
 #include "api/json_body.h"
 #include "apiserver/apply/apply.h"
 #include "apiserver/http_util.h"
+#include "tests/api/alias_bomb.h"
 #include "tests/apiserver/kubectl_checks.h"
 #include "tests/apiserver/kubectl_runner.h"
 #include "tests/apiserver/server_process.h"
@@ -26,25 +27,13 @@ namespace {
 
 using nlohmann::json;
 using testing::KubectlRunner;
+using testing::AliasBomb;
 using testing::OnSmallStack;
 using testing::RequireKubectl;
 using testing::ServerProcess;
 using testing::TempDir;
 
 constexpr const char* kConfigMaps = "/api/v1/namespaces/default/configmaps";
-
-// The bomb of issue 15: nine levels of nine aliases (9^9 strings), 419 bytes.
-std::string AliasBomb() {
-  std::string bomb =
-      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [\"lol\",\"lol\"]\n";
-  for (char level = 'b'; level <= 'j'; ++level) {
-    std::string prev = std::string("*") + static_cast<char>(level - 1);
-    bomb += std::string("  ") + level + ": &" + level + " [" + prev;
-    for (int j = 1; j < 9; ++j) bomb += "," + prev;
-    bomb += "]\n";
-  }
-  return bomb;
-}
 
 TEST_CASE("a YAML alias bomb is refused within a few MB of server memory",
           "[integration][apiserver][hostile]") {
